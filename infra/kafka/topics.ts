@@ -1,0 +1,38 @@
+import { Kafka, logLevel } from 'kafkajs';
+
+export interface TopicSpec {
+  name: string;
+  partitions: number;
+  /** `cleanup.policy=compact`: the latest value per key survives (state changelogs, global tables). */
+  compacted?: boolean;
+  retentionMs?: number;
+}
+
+/** Creates the topics that do not exist yet; existing ones are left as they are. */
+export async function ensureTopics(brokers: readonly string[], topics: readonly TopicSpec[]): Promise<void> {
+  const admin = new Kafka({
+    clientId: 'fraud-stream-admin',
+    brokers: [...brokers],
+    logLevel: logLevel.NOTHING,
+  }).admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = topics.filter((t) => !existing.has(t.name));
+    if (missing.length === 0) return;
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((t) => ({
+        topic: t.name,
+        numPartitions: t.partitions,
+        replicationFactor: 1,
+        configEntries: [
+          ...(t.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : []),
+          ...(t.retentionMs !== undefined ? [{ name: 'retention.ms', value: String(t.retentionMs) }] : []),
+        ],
+      })),
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}

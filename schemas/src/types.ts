@@ -1,0 +1,57 @@
+// The records that cross Kafka topics, as the TypeScript side sees them after Avro decoding.
+// Times are epoch milliseconds (Avro `timestamp-millis` on a long); money is in minor units (cents).
+// Card and customer identifiers are opaque tokens: a card number (PAN) never enters the pipeline.
+
+export const CHANNELS = ['CARD_PRESENT', 'CONTACTLESS', 'ECOMMERCE', 'ATM', 'MOTO'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const ACTIONS = ['APPROVE', 'REVIEW', 'DECLINE'] as const;
+export type Action = (typeof ACTIONS)[number];
+
+export interface Transaction {
+  transactionId: string;
+  cardId: string;
+  customerId: string;
+  terminalId: string;
+  merchantId: string;
+  /** ISO 18245 merchant category code. */
+  mcc: number;
+  amountMinor: number;
+  /** ISO 4217 alphabetic code. */
+  currency: string;
+  eventTime: number;
+  channel: Channel;
+  /** ISO 3166-1 alpha-2. */
+  terminalCountry: string;
+  /** Position on the simulated world's plane, in kilometres. */
+  terminalX: number;
+  terminalY: number;
+  /** Card-not-present only: a device fingerprint token and the client IP. */
+  deviceId: string | null;
+  ipAddress: string | null;
+}
+
+export interface Decision {
+  transactionId: string;
+  cardId: string;
+  action: Action;
+  /** Model fraud probability in [0, 1] (or the rules-only score when degraded). */
+  score: number;
+  reasons: string[];
+  modelVersion: string;
+  degraded: boolean;
+  eventTime: number;
+  decidedAt: number;
+  latencyUs: number;
+}
+
+export interface Label {
+  transactionId: string;
+  cardId: string;
+  terminalId: string;
+  /** Scenario id of the fraud, e.g. `amount-over-220`, `compromised-terminal`, `card-testing`. */
+  scenario: string;
+  /** Event time of the fraudulent transaction. */
+  eventTime: number;
+  reportedAt: number;
+}
