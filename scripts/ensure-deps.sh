@@ -9,4 +9,4 @@ need mvn "install Maven (apt-get install maven)"
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "== npm ci"; npm ci --no-audit --no-fund
 fi
-npx tsx infra/kafka/jars-cli.ts
+node_modules/.bin/tsx infra/kafka/jars-cli.ts

@@ -3,6 +3,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh
-echo "== typecheck"; npx tsc --noEmit -p tsconfig.json
-echo "== lint"; npx eslint .
-echo "== tests"; npx tsx scripts/run-tests.ts all "$@"
+echo "== typecheck"; node_modules/.bin/tsc --noEmit -p tsconfig.json
+echo "== lint"; node_modules/.bin/eslint .
+echo "== tests"; node_modules/.bin/tsx scripts/run-tests.ts all "$@"
