@@ -1,0 +1,10 @@
+export type { Action, Channel, Decision, Label, Transaction } from './types.ts';
+export { ACTIONS, CHANNELS } from './types.ts';
+export { SchemaError, isSchemaError } from './errors.ts';
+export type { SchemaErrorCode } from './errors.ts';
+export { HEADER_LENGTH, MAGIC_BYTE, readSchemaId, writeHeader } from './framing.ts';
+export { SchemaCatalogue, SUBJECTS, loadCatalogue } from './catalogue.ts';
+export type { CatalogueEntry } from './catalogue.ts';
+export { AvroCodec } from './codec.ts';
+export { createSchemaCodecs } from './codecs.ts';
+export type { SchemaCodecs } from './codecs.ts';

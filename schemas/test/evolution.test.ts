@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { loadCatalogue, SUBJECTS } from '../src/catalogue.ts';
+import { createSchemaCodecs } from '../src/codecs.ts';
+import { HEADER_LENGTH, writeHeader } from '../src/framing.ts';
+import { sampleTransaction } from './fixtures.ts';
+
+function frameWith(schemaId: number, value: unknown): Buffer {
+  const catalogue = loadCatalogue();
+  const writer = catalogue.byId(schemaId);
+  assert.ok(writer);
+  const body = writer.type.toBuffer(value);
+  const buf = Buffer.alloc(HEADER_LENGTH + body.length);
+  writeHeader(buf, schemaId);
+  body.copy(buf, HEADER_LENGTH);
+  return buf;
+}
+
+test('a transaction written with schema version 1 is read as the current version with null device fields', () => {
+  const codecs = createSchemaCodecs();
+  const v1 = codecs.catalogue.byId(1);
+  assert.ok(v1 && v1.subject === SUBJECTS.transaction && v1.version === 1);
+  assert.notEqual(codecs.transaction.schemaId, 1);
+
+  const { deviceId: _d, ipAddress: _i, ...oldShape } = sampleTransaction();
+  const decoded = codecs.transaction.decode(frameWith(1, oldShape));
+  assert.deepEqual(decoded, { ...oldShape, deviceId: null, ipAddress: null });
+});
+
+test('the resolver for an old version is reused across records', () => {
+  const codecs = createSchemaCodecs();
+  const { deviceId: _d, ipAddress: _i, ...oldShape } = sampleTransaction();
+  for (let i = 0; i < 3; i++) {
+    const tx = codecs.transaction.decode(frameWith(1, { ...oldShape, amountMinor: i }));
+    assert.equal(tx.amountMinor, i);
+  }
+});
+
+test('every catalogued transaction version can be read by the current one', () => {
+  const codecs = createSchemaCodecs();
+  const current = codecs.catalogue.latest(SUBJECTS.transaction).type;
+  for (const entry of codecs.catalogue.entries().filter((e) => e.subject === SUBJECTS.transaction)) {
+    assert.doesNotThrow(() => current.createResolver(entry.type), `version ${entry.version}`);
+  }
+});

@@ -1,0 +1,57 @@
+import { CHANNELS } from '../../../../schemas/src/types.ts';
+import type { Label, Transaction } from '../../../../schemas/src/types.ts';
+import { CURRENCY } from './geography.ts';
+import type { DayRows } from './day-rows.ts';
+import type { Tokens } from './tokens.ts';
+import type { World } from './world.ts';
+
+/** Turns a row of a day into the records that cross the wire. */
+export class RecordFactory {
+  readonly #world: World;
+  readonly #tokens: Tokens;
+  readonly #runId: string;
+
+  constructor(world: World, tokens: Tokens, runId: string) {
+    this.#world = world;
+    this.#tokens = tokens;
+    this.#runId = runId;
+  }
+
+  transaction(rows: DayRows, i: number, eventTime: number, serial: number): Transaction {
+    const world = this.#world;
+    const tokens = this.#tokens;
+    const customer = rows.customer[i]!;
+    const terminal = rows.terminal[i]!;
+    const device = rows.device[i]!;
+    const ip = rows.ip[i]!;
+    return {
+      transactionId: `${this.#runId}-${serial.toString(16).padStart(10, '0')}`,
+      cardId: tokens.cardId(customer),
+      customerId: tokens.customerId(customer),
+      terminalId: tokens.terminalId(terminal),
+      merchantId: tokens.merchantId(world.terminalMerchant[terminal]!),
+      mcc: world.terminalMcc[terminal]!,
+      amountMinor: rows.amountMinor[i]!,
+      currency: CURRENCY,
+      eventTime,
+      channel: CHANNELS[rows.channel[i]!]!,
+      terminalCountry: world.countryCodes[world.terminalCountry[terminal]!]!,
+      // Rounded to metres: keeps files small and values exact in text.
+      terminalX: Math.round(world.terminalX[terminal]! * 1000) / 1000,
+      terminalY: Math.round(world.terminalY[terminal]! * 1000) / 1000,
+      deviceId: device === 0 ? null : tokens.deviceId(device),
+      ipAddress: ip === 0 ? null : tokens.ipAddress(ip),
+    };
+  }
+
+  label(tx: Transaction, scenario: string, reportedAt: number): Label {
+    return {
+      transactionId: tx.transactionId,
+      cardId: tx.cardId,
+      terminalId: tx.terminalId,
+      scenario,
+      eventTime: tx.eventTime,
+      reportedAt,
+    };
+  }
+}

@@ -1,0 +1,193 @@
+import {
+  CARD_LAYOUT_VERSION,
+  CARD_RECORD_BYTES,
+  FRAUD_REPORTED_AT_F64,
+  HAS_PREV,
+  LAST_TIME_F64,
+  STATE_FLAGS_U8,
+  VERSION_U8,
+} from './card-layout.ts';
+import { FeatureError } from './feature-error.ts';
+import { DAY_MS } from './feature-params.ts';
+
+/** Views of one page of card records; a record's fields are at `recordIndex * (CARD_RECORD_BYTES / size) + field`. */
+export interface CardPage {
+  readonly f64: Float64Array;
+  readonly u32: Uint32Array;
+  readonly u16: Uint16Array;
+  readonly u8: Uint8Array;
+}
+
+export const PAGE_BITS = 12;
+export const PAGE_RECORDS = 1 << PAGE_BITS;
+export const PAGE_MASK = PAGE_RECORDS - 1;
+
+export interface CardStoreOptions {
+  /** A card idle longer than this (event time) starts afresh at its next transaction. Default 45 days. */
+  idleDays?: number;
+}
+
+/**
+ * Per-card feature state of the partitions one scorer owns: a Map from card id to a slot, and fixed-size
+ * records (`card-layout.ts`) in pages of 4096 that are allocated as cards arrive and never moved, so growth
+ * copies nothing. Evicted slots are reused.
+ */
+export class CardStore {
+  readonly idleMs: number;
+  readonly #slots = new Map<string, number>();
+  readonly #pages: CardPage[] = [];
+  readonly #free: number[] = [];
+  #nextSlot = 0;
+
+  constructor(options?: CardStoreOptions) {
+    if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) {
+      throw new Error('card state layout assumes a little-endian platform');
+    }
+    const idleDays = options?.idleDays ?? 45;
+    if (!(idleDays > 0)) throw new RangeError(`idleDays must be positive, got ${idleDays}`);
+    this.idleMs = idleDays * DAY_MS;
+  }
+
+  /** Cards held. */
+  get size(): number {
+    return this.#slots.size;
+  }
+
+  /** Bytes of record storage allocated (pages), excluding the Map and the id strings. */
+  get recordBytes(): number {
+    return this.#pages.length * PAGE_RECORDS * CARD_RECORD_BYTES;
+  }
+
+  cardIds(): IterableIterator<string> {
+    return this.#slots.keys();
+  }
+
+  has(cardId: string): boolean {
+    return this.#slots.has(cardId);
+  }
+
+  /**
+   * For the feature code: the slot of `cardId`, created empty if absent, cleared if the card has been idle
+   * longer than `idleMs` before `eventTime`. Clearing here, not only in `evictIdle`, keeps features independent
+   * of when sweeps happen to run.
+   */
+  acquire(cardId: string, eventTime: number): number {
+    const slot = this.#slots.get(cardId);
+    if (slot === undefined) {
+      const created = this.#allocate();
+      this.#slots.set(cardId, created);
+      return created;
+    }
+    if (
+      eventTime - this.pageOf(slot).f64[(slot & PAGE_MASK) * (CARD_RECORD_BYTES / 8) + LAST_TIME_F64]! >
+      this.idleMs
+    ) {
+      this.#clear(slot);
+    }
+    return slot;
+  }
+
+  pageOf(slot: number): CardPage {
+    return this.#pages[slot >>> PAGE_BITS]!;
+  }
+
+  /**
+   * Records a fraud report on a card (the labels topic is keyed by card like the input, so route each label to
+   * the store of its partition). `card_fraud_reported` turns on from `reportedAt`. A card without state gets a
+   * record holding only the report, idle from `reportedAt`, so replaying the labels topic restores the flag.
+   */
+  markFraudReported(cardId: string, reportedAt: number): void {
+    let slot = this.#slots.get(cardId);
+    if (slot === undefined) {
+      slot = this.#allocate();
+      this.#slots.set(cardId, slot);
+    }
+    const { f64, u8 } = this.pageOf(slot);
+    const b64 = (slot & PAGE_MASK) * (CARD_RECORD_BYTES / 8);
+    if (reportedAt - f64[b64 + LAST_TIME_F64]! > this.idleMs) this.#clear(slot);
+    const current = f64[b64 + FRAUD_REPORTED_AT_F64]!;
+    if (current === 0 || reportedAt < current) f64[b64 + FRAUD_REPORTED_AT_F64] = reportedAt;
+    // Only a report-only record takes its idle clock from the report: a card's own clock is its transactions.
+    const hasPrev = (u8[(slot & PAGE_MASK) * CARD_RECORD_BYTES + STATE_FLAGS_U8]! & HAS_PREV) !== 0;
+    if (!hasPrev && reportedAt > f64[b64 + LAST_TIME_F64]!) f64[b64 + LAST_TIME_F64] = reportedAt;
+  }
+
+  /**
+   * Frees the cards whose last transaction is more than `idleMs` plus a day of grace before `now` (event
+   * time; pass the partition's latest). The grace keeps a sweep from outrunning a slightly late record.
+   * Returns how many were evicted. O(cards): run it about once per simulated day.
+   */
+  evictIdle(now: number): number {
+    const cutoff = now - this.idleMs - DAY_MS;
+    let evicted = 0;
+    for (const [cardId, slot] of this.#slots) {
+      const f64 = this.pageOf(slot).f64;
+      if (f64[(slot & PAGE_MASK) * (CARD_RECORD_BYTES / 8) + LAST_TIME_F64]! < cutoff) {
+        this.#slots.delete(cardId);
+        this.#clear(slot);
+        this.#free.push(slot);
+        evicted++;
+      }
+    }
+    return evicted;
+  }
+
+  deleteCard(cardId: string): boolean {
+    const slot = this.#slots.get(cardId);
+    if (slot === undefined) return false;
+    this.#slots.delete(cardId);
+    this.#clear(slot);
+    this.#free.push(slot);
+    return true;
+  }
+
+  /** A copy of the card's state record (`CARD_RECORD_BYTES`, little-endian, fixed layout), for a changelog. */
+  exportCard(cardId: string): Uint8Array | undefined {
+    const slot = this.#slots.get(cardId);
+    if (slot === undefined) return undefined;
+    const start = (slot & PAGE_MASK) * CARD_RECORD_BYTES;
+    return this.pageOf(slot).u8.slice(start, start + CARD_RECORD_BYTES);
+  }
+
+  /** Replaces (or creates) the card's state with bytes from `exportCard`. */
+  importCard(cardId: string, bytes: Uint8Array): void {
+    if (bytes.length !== CARD_RECORD_BYTES || bytes[VERSION_U8] !== CARD_LAYOUT_VERSION) {
+      throw new FeatureError(
+        'CARD_STATE_INVALID',
+        `card state must be ${CARD_RECORD_BYTES} bytes of layout version ${CARD_LAYOUT_VERSION}, ` +
+          `got ${bytes.length} bytes of version ${bytes[VERSION_U8]}`,
+      );
+    }
+    let slot = this.#slots.get(cardId);
+    if (slot === undefined) {
+      slot = this.#allocate();
+      this.#slots.set(cardId, slot);
+    }
+    this.pageOf(slot).u8.set(bytes, (slot & PAGE_MASK) * CARD_RECORD_BYTES);
+  }
+
+  #allocate(): number {
+    const reused = this.#free.pop();
+    if (reused !== undefined) return reused;
+    const slot = this.#nextSlot++;
+    if (slot >>> PAGE_BITS === this.#pages.length) {
+      const buffer = new ArrayBuffer(PAGE_RECORDS * CARD_RECORD_BYTES);
+      const page: CardPage = {
+        f64: new Float64Array(buffer),
+        u32: new Uint32Array(buffer),
+        u16: new Uint16Array(buffer),
+        u8: new Uint8Array(buffer),
+      };
+      for (let r = 0; r < PAGE_RECORDS; r++) page.u8[r * CARD_RECORD_BYTES + VERSION_U8] = CARD_LAYOUT_VERSION;
+      this.#pages.push(page);
+    }
+    return slot;
+  }
+
+  #clear(slot: number): void {
+    const start = (slot & PAGE_MASK) * CARD_RECORD_BYTES;
+    const u8 = this.pageOf(slot).u8;
+    u8.fill(0, start, start + CARD_RECORD_BYTES);
+    u8[start + VERSION_U8] = CARD_LAYOUT_VERSION;
+  }
+}

@@ -1,0 +1,128 @@
+import type { SchemaCodecs } from '../../../../../schemas/src/codecs.ts';
+import type { Action, Transaction } from '../../../../../schemas/src/types.ts';
+import { deadLetter } from './dead-letter.ts';
+import type { InRecord, Outcome } from './records.ts';
+
+export interface Verdict {
+  readonly action: Action;
+  /** The model's score, or the rules' own score when decided without the model. */
+  readonly score: number;
+  readonly reasons: readonly string[];
+  readonly degraded: boolean;
+}
+
+/** Features of one transaction into `out[offset..offset+width)`, updating the card's state. */
+export interface FeatureExtractor {
+  readonly width: number;
+  extract(tx: Transaction, out: Float32Array, offset: number): void;
+}
+
+export interface DecisionPolicy {
+  decide(score: number, row: Float32Array, offset: number): Verdict;
+  /** Rules only, when the model failed or the deadline has passed. */
+  decideDegraded(row: Float32Array, offset: number): Verdict;
+}
+
+export interface PipelineDeps {
+  readonly codecs: SchemaCodecs;
+  readonly validate: (tx: Transaction, nowMs: number) => void;
+  readonly features: FeatureExtractor;
+  readonly model: { score(features: Float32Array, rows: number, out: Float32Array): Promise<void> };
+  readonly policy: DecisionPolicy;
+  readonly modelVersion: string;
+  readonly topics: { readonly decisions: string; readonly deadLetters: string };
+  readonly deadlineMs: number;
+  readonly nowMs: () => number;
+  /** Told once per batch in which the model could not be used, with the reason. */
+  readonly onModelError?: (error: unknown) => void;
+}
+
+/**
+ * One step of the pipeline over the records of one partition, in order: decode → validate → features →
+ * model (micro-batched with other partitions) → policy → encode. Every input record yields exactly one
+ * outcome: a decision, or a dead letter naming the stage that failed. Nothing here touches Kafka.
+ */
+export class ScoringPipeline {
+  readonly #deps: PipelineDeps;
+
+  constructor(deps: PipelineDeps) {
+    this.#deps = deps;
+  }
+
+  async process(records: readonly InRecord[], receivedAtMs: number): Promise<Outcome[]> {
+    const { codecs, features, topics } = this.#deps;
+    const width = features.width;
+    const outcomes: (Outcome | undefined)[] = new Array<Outcome | undefined>(records.length);
+    const txs: Transaction[] = [];
+    const slots: number[] = [];
+    const rows = new Float32Array(records.length * width);
+    const now = this.#deps.nowMs();
+
+    for (let i = 0; i < records.length; i++) {
+      const record = records[i]!;
+      let stage = 'decode';
+      try {
+        if (record.value === null)
+          throw Object.assign(new Error('record has no value (tombstone)'), { code: 'NO_VALUE' });
+        const tx = codecs.transaction.decode(record.value);
+        stage = 'validate';
+        this.#deps.validate(tx, now);
+        stage = 'features';
+        features.extract(tx, rows, txs.length * width);
+        txs.push(tx);
+        slots.push(i);
+      } catch (error) {
+        outcomes[i] = {
+          kind: 'dead-letter',
+          record: deadLetter(record, topics.deadLetters, stage, error),
+          stage,
+          timestamp: record.timestamp,
+        };
+      }
+    }
+
+    const scores = new Float32Array(txs.length);
+    let modelOk = txs.length > 0;
+    const anyInTime = slots.some((i) => now <= records[i]!.timestamp + this.#deps.deadlineMs);
+    if (modelOk && anyInTime) {
+      try {
+        await this.#deps.model.score(rows, txs.length, scores);
+      } catch (error) {
+        modelOk = false;
+        this.#deps.onModelError?.(error);
+      }
+    }
+
+    const decidedAt = this.#deps.nowMs();
+    for (let k = 0; k < txs.length; k++) {
+      const i = slots[k]!;
+      const record = records[i]!;
+      const tx = txs[k]!;
+      const inTime = decidedAt <= record.timestamp + this.#deps.deadlineMs;
+      const verdict =
+        modelOk && anyInTime && inTime
+          ? this.#deps.policy.decide(scores[k]!, rows, k * width)
+          : this.#deps.policy.decideDegraded(rows, k * width);
+      const value = codecs.decision.encode({
+        transactionId: tx.transactionId,
+        cardId: tx.cardId,
+        action: verdict.action,
+        score: verdict.score,
+        reasons: [...verdict.reasons],
+        modelVersion: this.#deps.modelVersion,
+        degraded: verdict.degraded,
+        eventTime: tx.eventTime,
+        decidedAt: Math.floor(decidedAt),
+        latencyUs: Math.max(0, Math.round((decidedAt - receivedAtMs) * 1000)),
+      });
+      outcomes[i] = {
+        kind: 'decision',
+        record: { topic: topics.decisions, key: tx.cardId, value, headers: {} },
+        action: verdict.action,
+        degraded: verdict.degraded,
+        timestamp: record.timestamp,
+      };
+    }
+    return outcomes as Outcome[];
+  }
+}

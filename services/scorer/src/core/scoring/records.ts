@@ -1,0 +1,31 @@
+import type { Action } from '../../../../../schemas/src/types.ts';
+
+/** A record as the source hands it over: Kafka's shape without Kafka's types. */
+export interface InRecord {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  /** Kafka record timestamp, epoch ms (set when the producer sent it). */
+  readonly timestamp: number;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly headers: Readonly<Record<string, Buffer | string | undefined>>;
+}
+
+export interface OutRecord {
+  readonly topic: string;
+  readonly key: Buffer | string | null;
+  readonly value: Buffer | null;
+  readonly headers: Record<string, Buffer | string>;
+}
+
+/** What one input record became; `record` goes to the sink, the rest is for metrics once it is acknowledged. */
+export type Outcome =
+  | {
+      readonly kind: 'decision';
+      readonly record: OutRecord;
+      readonly action: Action;
+      readonly degraded: boolean;
+      readonly timestamp: number;
+    }
+  | { readonly kind: 'dead-letter'; readonly record: OutRecord; readonly stage: string; readonly timestamp: number };

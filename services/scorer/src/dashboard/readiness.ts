@@ -1,0 +1,27 @@
+import type { RequestHandler } from 'express';
+
+/** What `/readyz` checks; every part must be true for the scorer to take traffic. */
+export interface Readiness {
+  consumerJoined: boolean;
+  modelLoaded: boolean;
+  brokerReachable: boolean;
+}
+
+export type ReadinessCheck = () => Readiness | Promise<Readiness>;
+
+/** 200 when every part is ready, else 503 naming the parts that are not (a failing check counts as not ready). */
+export function readinessHandler(check: ReadinessCheck): RequestHandler {
+  return async (_req, res) => {
+    let readiness: Readiness;
+    try {
+      readiness = await check();
+    } catch (error) {
+      res
+        .status(503)
+        .json({ ready: false, failing: ['check'], error: error instanceof Error ? error.message : 'error' });
+      return;
+    }
+    const failing = (Object.keys(readiness) as (keyof Readiness)[]).filter((part) => !readiness[part]);
+    res.status(failing.length === 0 ? 200 : 503).json({ ready: failing.length === 0, ...readiness, failing });
+  };
+}

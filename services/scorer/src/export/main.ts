@@ -1,0 +1,35 @@
+import { performance } from 'node:perf_hooks';
+import { FeatureError } from '../core/features/feature-error.ts';
+import { parseExportArgs, USAGE } from './export-args.ts';
+import { ExportError } from './export-error.ts';
+import { exportFeatures } from './export-features.ts';
+import { readFeatureSpec } from './read-feature-spec.ts';
+import { locateSimFiles } from './sim-files.ts';
+
+/** Feature export for training: `tsx services/scorer/src/export/main.ts --in DIR --out FILE.csv`. */
+async function main(): Promise<number> {
+  const started = performance.now();
+  try {
+    const args = parseExportArgs(process.argv.slice(2));
+    if (args.command === 'help') {
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
+    const spec = await readFeatureSpec(args.specPath);
+    const files = await locateSimFiles(args.inDir);
+    const counts = await exportFeatures(files, args.outFile, spec);
+    const seconds = (performance.now() - started) / 1000;
+    process.stderr.write(
+      `${JSON.stringify({ out: args.outFile, specVersion: spec.version, ...counts, seconds: Math.round(seconds * 10) / 10 })}\n`,
+    );
+    return 0;
+  } catch (error) {
+    if (error instanceof ExportError || error instanceof FeatureError) {
+      process.stderr.write(`feature export: ${error.code}: ${error.message}\n`);
+      return error instanceof ExportError && error.code === 'BAD_ARGS' ? 2 : 1;
+    }
+    throw error;
+  }
+}
+
+process.exitCode = await main();

@@ -1,0 +1,38 @@
+import type { Action } from '../../../../schemas/src/types.ts';
+
+/** The latencies of DESIGN.md "Latency", all in microseconds. */
+export const LATENCY_NAMES = ['model_call', 'model_row', 'process', 'e2e'] as const;
+export type LatencyName = (typeof LATENCY_NAMES)[number];
+
+/**
+ * What the pipeline reports while it runs. Every method is cheap and allocation-free once warm, so it can sit on
+ * the hot path; none of them throws.
+ */
+export interface ScorerMetrics {
+  /**
+   * Records `count` observations of `us` microseconds. Negative or NaN values count as 0 (clock skew between the
+   * producer and us can make `e2e` negative); values above 60 s are clamped to 60 s and counted as clamped.
+   * For `model_row`, record the call's duration divided by its rows, with `count` = rows.
+   */
+  recordLatency(name: LatencyName, us: number, count?: number): void;
+  transactionsIn(count: number): void;
+  /** One decision acknowledged by the broker. */
+  decision(action: Action, degraded: boolean): void;
+  /** One record sent to the dead-letter topic; `stage` is where it failed (e.g. `decode`, `validate`). */
+  deadLetter(stage: string): void;
+  setLag(topic: string, partition: number, lag: number): void;
+  /** Forgets a partition's lag when it is revoked, so the dashboard does not show a stale number. */
+  clearLag(topic: string, partition: number): void;
+  setModelVersion(version: string): void;
+}
+
+/** For tests and tools that do not observe anything. */
+export const noopMetrics: ScorerMetrics = Object.freeze({
+  recordLatency: () => {},
+  transactionsIn: () => {},
+  decision: () => {},
+  deadLetter: () => {},
+  setLag: () => {},
+  clearLag: () => {},
+  setModelVersion: () => {},
+});

@@ -1,0 +1,63 @@
+import type { Action } from '../../../../schemas/src/types.ts';
+import type { DistributionPoint, HistogramStats } from './histogram-stats.ts';
+import type { LatencyName } from './scorer-metrics.ts';
+
+/** One window of one latency as `/api/latency` shows it. */
+export interface WindowSnapshot extends HistogramStats {
+  /** HdrHistogram compressed base64: decode and add these to merge the instances of a consumer group. */
+  encoded?: string;
+  distribution?: DistributionPoint[];
+}
+
+export interface LatencySnapshot {
+  /** Every latency value in this document is in microseconds. */
+  unit: 'us';
+  takenAt: number;
+  startedAt: number;
+  uptimeSeconds: number;
+  modelVersion: string | null;
+  intervalMs: number;
+  /**
+   * The last completed interval, which the `interval` windows, `throughput` and the newest `history` entry
+   * describe; `index` 0 means none has completed yet. Latency windows change only when it does.
+   */
+  interval: { index: number; startedAt: number; endedAt: number };
+  latency: Record<LatencyName, { cumulative: WindowSnapshot; interval: WindowSnapshot }>;
+  throughput: { inPerSecond: number; outPerSecond: number };
+  /** Live counters since start. */
+  totals: {
+    transactionsIn: number;
+    decisionsOut: number;
+    decisions: Record<Action, number>;
+    degraded: number;
+    deadLetters: number;
+    deadLettersByStage: Record<string, number>;
+  };
+  lag: { topic: string; partition: number; lag: number }[];
+  history: IntervalPoint[];
+}
+
+/** One completed interval, for the "over time" charts. */
+export interface IntervalPoint {
+  index: number;
+  endedAt: number;
+  durationMs: number;
+  inPerSecond: number;
+  outPerSecond: number;
+  decisions: Record<Action, number>;
+  degraded: number;
+  deadLetters: number;
+  latency: Record<LatencyName, { count: number; p50: number; p99: number; p99_9: number; max: number }>;
+}
+
+export interface SnapshotOptions {
+  /** Include the encoded histograms (about 1 to 10 kB each); default true. */
+  encoded?: boolean;
+  /** Include the percentile distribution points; default true. */
+  distribution?: boolean;
+}
+
+/** What the dashboard and the Prometheus collector read. */
+export interface SnapshotSource {
+  snapshot(options?: SnapshotOptions): LatencySnapshot;
+}

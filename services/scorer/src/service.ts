@@ -1,0 +1,224 @@
+import { readFile } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
+import { Kafka, Partitioners, type Consumer, type Producer } from 'kafkajs';
+import { createSchemaCodecs } from '../../../schemas/src/codecs.ts';
+import type { Label } from '../../../schemas/src/types.ts';
+import { parseFeatureSpec } from './core/features/feature-spec.ts';
+import { FeatureState } from './core/features/feature-state.ts';
+import type { ModelPort } from './core/model-port.ts';
+import { decide, decideDegraded } from './core/policy/decide.ts';
+import type { PolicyConfig } from './core/policy/policy-config.ts';
+import { validatePolicyConfig } from './core/policy/policy-config.ts';
+import { MicroBatcher } from './core/scoring/micro-batcher.ts';
+import { ScoringPipeline } from './core/scoring/pipeline.ts';
+import { validateTransaction } from './core/validate.ts';
+import type { ScorerConfig } from './config.ts';
+import { createDashboardApp } from './dashboard/app.ts';
+import { listen, type Listening } from './dashboard/listen.ts';
+import { ScorerError, errorMessage } from './errors.ts';
+import { runLabelSource } from './kafka/label-source.ts';
+import { KafkaSink } from './kafka/sink.ts';
+import { runTransactionSource } from './kafka/transaction-source.ts';
+import { LiveMetrics } from './metrics/live-metrics.ts';
+import { createMetricsRegistry } from './metrics/prometheus.ts';
+import { loadOnnxModel } from './model/onnx-model.ts';
+import { kafkaLogCreator, type Logger } from './observability/logger.ts';
+
+export type ServiceState = 'starting' | 'running' | 'draining' | 'stopped' | 'failed';
+
+/** Wall-clock epoch milliseconds with sub-millisecond resolution (Kafka timestamps are epoch ms). */
+const nowMs = () => performance.timeOrigin + performance.now();
+
+/**
+ * The scorer process: wires the pure pipeline to Kafka, ONNX and HTTP, and owns their lifecycle
+ * (starting → running → draining → stopped | failed). `stop()` is idempotent and bounded by the grace period.
+ */
+export class ScorerService {
+  #state: ServiceState = 'starting';
+  readonly #log: Logger;
+  readonly #config: ScorerConfig;
+  readonly #closers: { name: string; close: () => Promise<unknown> }[] = [];
+  #stopping: Promise<void> | undefined;
+  #consumerJoined = false;
+  #brokerReachable = false;
+  #model: ModelPort | undefined;
+  #http: Listening | undefined;
+  #failure: unknown;
+  /** Resolves when the service has stopped, with the exit code the process should end with. */
+  readonly finished: Promise<number>;
+  #finish!: (code: number) => void;
+
+  private constructor(config: ScorerConfig, log: Logger) {
+    this.#config = config;
+    this.#log = log;
+    this.finished = new Promise((resolve) => (this.#finish = resolve));
+  }
+
+  get state(): ServiceState {
+    return this.#state;
+  }
+
+  get url(): string | undefined {
+    return this.#http?.url;
+  }
+
+  static async start(config: ScorerConfig, log: Logger): Promise<ScorerService> {
+    const service = new ScorerService(config, log);
+    try {
+      await service.#start();
+    } catch (error) {
+      await service.stop('start-up failed');
+      throw error;
+    }
+    return service;
+  }
+
+  async #start(): Promise<void> {
+    const config = this.#config;
+    const metrics = await LiveMetrics.create({ intervalMs: config.metricsIntervalMs });
+    metrics.start();
+    this.#closers.push({ name: 'metrics', close: () => Promise.resolve(metrics.close()) });
+
+    let specJson: unknown;
+    try {
+      specJson = JSON.parse(await readFile(config.featureSpecPath, 'utf8'));
+    } catch (error) {
+      throw new ScorerError('BAD_CONFIG', `cannot read feature spec ${config.featureSpecPath}: ${errorMessage(error)}`);
+    }
+    const spec = parseFeatureSpec(specJson);
+    const model = await loadOnnxModel(config.modelPath, { featureNames: spec.features.map((f) => f.name), specVersion: spec.version });
+    this.#model = model;
+    this.#closers.push({ name: 'model', close: () => model.close() });
+    metrics.setModelVersion(model.info.version);
+    this.#log.info({ model: model.info.version, spec: spec.version, path: config.modelPath }, 'model loaded');
+
+    const policy: PolicyConfig = {
+      thresholds: model.info.thresholds,
+      reportedCardAction: config.reportedCardAction,
+      amountLimit: Number.POSITIVE_INFINITY,
+      failMode: config.degradedMode,
+      safeAmount: 50,
+    };
+    validatePolicyConfig(policy);
+    const features = new FeatureState(spec, config.instanceId);
+    const batcher = new MicroBatcher(model, {
+      maxRows: config.batchMaxRows,
+      maxWaitMs: config.batchMaxWaitMs,
+      onModelCall: (rows, us) => {
+        metrics.recordLatency('model_call', us);
+        metrics.recordLatency('model_row', us / rows, rows);
+      },
+    });
+    this.#closers.push({ name: 'batcher', close: () => Promise.resolve(batcher.close()) });
+    const codecs = createSchemaCodecs();
+    let lastModelError = 0;
+    const pipeline = new ScoringPipeline({
+      codecs,
+      validate: (tx, now) => validateTransaction(tx, now),
+      features,
+      model: batcher,
+      policy: {
+        decide: (score, row, offset) => decide(score, row, offset, policy),
+        decideDegraded: (row, offset) => decideDegraded(row, offset, policy),
+      },
+      modelVersion: model.info.version,
+      topics: { decisions: config.topics.decisions, deadLetters: config.topics.deadLetters },
+      deadlineMs: config.deadlineMs,
+      nowMs,
+      onModelError: (error) => {
+        // At most one line a second: a broken model fails every batch.
+        if (Date.now() - lastModelError > 1000) this.#log.error({ err: errorMessage(error) }, 'model failed: deciding by rules');
+        lastModelError = Date.now();
+      },
+    });
+
+    const kafka = new Kafka({
+      clientId: config.clientId,
+      brokers: [...config.brokers],
+      logCreator: kafkaLogCreator(this.#log),
+    });
+    const producer: Producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    this.#brokerReachable = true;
+    this.#closers.push({ name: 'producer', close: () => producer.disconnect() });
+    producer.on(producer.events.DISCONNECT, () => (this.#brokerReachable = false));
+    producer.on(producer.events.CONNECT, () => (this.#brokerReachable = true));
+    const sink = new KafkaSink(producer);
+
+    const labels: Consumer = kafka.consumer({ groupId: `${config.groupId}-labels-${config.instanceId}` });
+    await labels.connect();
+    this.#closers.push({ name: 'labels consumer', close: () => labels.disconnect() });
+    const applyLabel = (label: Label) => void features.applyLabel(label);
+    await runLabelSource(labels, config.topics.labels, codecs, applyLabel, sink, config.topics.deadLetters, metrics);
+
+    const consumer: Consumer = kafka.consumer({ groupId: config.groupId, allowAutoTopicCreation: false });
+    consumer.on(consumer.events.GROUP_JOIN, (e) => {
+      this.#consumerJoined = true;
+      this.#log.info({ partitions: e.payload.memberAssignment }, 'joined the consumer group');
+    });
+    consumer.on(consumer.events.CRASH, (e) => {
+      this.#consumerJoined = false;
+      if (!e.payload.restart) this.#fail(e.payload.error);
+    });
+    await consumer.connect();
+    // Closed first on stop: stop fetching, let the batch in hand finish, then the producer and the rest.
+    this.#closers.push({ name: 'transactions consumer', close: () => consumer.disconnect() });
+    await runTransactionSource(consumer, pipeline, sink, metrics, {
+      topic: config.topics.transactions,
+      partitionsConcurrently: config.partitionsConcurrently,
+      chunkSize: 256,
+      nowMs,
+      onFatal: (error) => this.#fail(error),
+    });
+
+    const app = createDashboardApp({
+      metrics,
+      registry: createMetricsRegistry(metrics),
+      readiness: () => ({
+        consumerJoined: this.#consumerJoined,
+        modelLoaded: this.#model !== undefined,
+        brokerReachable: this.#brokerReachable,
+      }),
+    });
+    const http = await listen(app, config.http.host, config.http.port);
+    this.#http = http;
+    this.#closers.push({ name: 'http', close: () => http.close() });
+    this.#state = 'running';
+    this.#log.info({ url: http.url, group: config.groupId, topic: config.topics.transactions }, 'scorer running');
+  }
+
+  #fail(error: unknown): void {
+    if (this.#state === 'failed' || this.#state === 'stopped') return;
+    this.#failure = error;
+    this.#log.error({ err: errorMessage(error), code: (error as { code?: string }).code }, 'fatal: stopping without committing');
+    void this.stop('failure');
+  }
+
+  /** Stop fetching, drain in-flight batches, commit, close the producer, the model and HTTP; idempotent. */
+  stop(reason: string): Promise<void> {
+    this.#stopping ??= (async () => {
+      const failed = this.#failure !== undefined || reason === 'start-up failed';
+      this.#state = 'draining';
+      this.#log.info({ reason }, 'draining');
+      const grace = setTimeout(() => {
+        this.#log.error({ graceMs: this.#config.shutdownGraceMs }, 'grace period over: exiting without a clean close');
+        this.#state = 'failed';
+        this.#finish(1);
+      }, this.#config.shutdownGraceMs);
+      grace.unref();
+      // Reverse order of opening: HTTP, the transactions consumer (drains the batch in hand), labels, producer…
+      for (const { name, close } of [...this.#closers].reverse()) {
+        try {
+          await close();
+        } catch (error) {
+          this.#log.warn({ err: errorMessage(error) }, `closing ${name} failed`);
+        }
+      }
+      clearTimeout(grace);
+      this.#state = failed ? 'failed' : 'stopped';
+      this.#log.info({ state: this.#state }, 'stopped');
+      this.#finish(failed ? 1 : 0);
+    })();
+    return this.#stopping;
+  }
+}
