@@ -100,7 +100,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Sco
     return raw as T;
   };
 
-  const brokers = str('brokers').split(',').map((b) => b.trim());
+  const brokers = str('brokers')
+    .split(',')
+    .map((b) => b.trim());
   for (const b of brokers) if (!/^[^\s:]+:\d{1,5}$/.test(b)) bad('brokers', str('brokers'), 'host:port[,host:port...]');
   const groupId = name('groupId');
   const topics = {

@@ -86,7 +86,10 @@ export class ScorerService {
       throw new ScorerError('BAD_CONFIG', `cannot read feature spec ${config.featureSpecPath}: ${errorMessage(error)}`);
     }
     const spec = parseFeatureSpec(specJson);
-    const model = await loadOnnxModel(config.modelPath, { featureNames: spec.features.map((f) => f.name), specVersion: spec.version });
+    const model = await loadOnnxModel(config.modelPath, {
+      featureNames: spec.features.map((f) => f.name),
+      specVersion: spec.version,
+    });
     this.#model = model;
     this.#closers.push({ name: 'model', close: () => model.close() });
     metrics.setModelVersion(model.info.version);
@@ -127,7 +130,8 @@ export class ScorerService {
       nowMs,
       onModelError: (error) => {
         // At most one line a second: a broken model fails every batch.
-        if (Date.now() - lastModelError > 1000) this.#log.error({ err: errorMessage(error) }, 'model failed: deciding by rules');
+        if (Date.now() - lastModelError > 1000)
+          this.#log.error({ err: errorMessage(error) }, 'model failed: deciding by rules');
         lastModelError = Date.now();
       },
     });
@@ -137,7 +141,10 @@ export class ScorerService {
       brokers: [...config.brokers],
       logCreator: kafkaLogCreator(this.#log),
     });
-    const producer: Producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+    const producer: Producer = kafka.producer({
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     await producer.connect();
     this.#brokerReachable = true;
     this.#closers.push({ name: 'producer', close: () => producer.disconnect() });
@@ -190,7 +197,10 @@ export class ScorerService {
   #fail(error: unknown): void {
     if (this.#state === 'failed' || this.#state === 'stopped') return;
     this.#failure = error;
-    this.#log.error({ err: errorMessage(error), code: (error as { code?: string }).code }, 'fatal: stopping without committing');
+    this.#log.error(
+      { err: errorMessage(error), code: (error as { code?: string }).code },
+      'fatal: stopping without committing',
+    );
     void this.stop('failure');
   }
 

@@ -15,7 +15,10 @@ export class KafkaSink {
 
   async send(records: readonly OutRecord[]): Promise<void> {
     if (records.length === 0) return;
-    const byTopic = new Map<string, { key: Buffer | string | null; value: Buffer | null; headers: OutRecord['headers'] }[]>();
+    const byTopic = new Map<
+      string,
+      { key: Buffer | string | null; value: Buffer | null; headers: OutRecord['headers'] }[]
+    >();
     for (const r of records) {
       let list = byTopic.get(r.topic);
       if (list === undefined) byTopic.set(r.topic, (list = []));
@@ -28,7 +31,9 @@ export class KafkaSink {
         topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
       });
     } catch (error) {
-      throw new ScorerError('PRODUCE_FAILED', `produce failed after retries: ${errorMessage(error)}`, false, { cause: error });
+      throw new ScorerError('PRODUCE_FAILED', `produce failed after retries: ${errorMessage(error)}`, false, {
+        cause: error,
+      });
     }
   }
 }

@@ -87,7 +87,10 @@ function modelInfo(path: string, meta: Map<string, string>, expected: ExpectedFe
   const review = threshold('threshold_review');
   const decline = threshold('threshold_decline');
   if (decline < review) {
-    throw new ScorerError('MODEL_MISMATCH', `model ${path}: threshold_decline ${decline} is below threshold_review ${review}`);
+    throw new ScorerError(
+      'MODEL_MISMATCH',
+      `model ${path}: threshold_decline ${decline} is below threshold_review ${review}`,
+    );
   }
   return Object.freeze({
     version: need('model_version'),
