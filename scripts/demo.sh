@@ -3,4 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh >&2
-exec node_modules/.bin/tsx scripts/demo.ts "$@"
+exec node_modules/.bin/tsx scripts/demo/demo.ts "$@"

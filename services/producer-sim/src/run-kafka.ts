@@ -3,10 +3,10 @@ import { ensureTopics } from '../../../infra/kafka/topics.ts';
 import { createSchemaCodecs } from '../../../schemas/src/codecs.ts';
 import type { SimConfig } from './config.ts';
 import { Rng } from './core/random.ts';
-import type { Simulation } from './core/simulation.ts';
+import type { SimEvent, Simulation } from './core/simulation.ts';
 import type { StatsSummary } from './core/stats.ts';
 import { runOpenLoop } from './pacing/open-loop.ts';
-import type { Clock, OpenLoopSummary } from './pacing/open-loop.ts';
+import type { Clock, OpenLoopSummary, Scheduled } from './pacing/open-loop.ts';
 import { pacedEvents } from './pacing/paced-events.ts';
 import { constantRate, poissonRate, simulatedClock } from './pacing/schedule.ts';
 import type { SendSchedule } from './pacing/schedule.ts';
@@ -18,6 +18,8 @@ export interface KafkaRunDeps {
   readonly logger: Logger;
   readonly clock: Clock;
   readonly signal?: AbortSignal;
+  /** Sees every event as it is handed to the sink (the demo keeps the ground truth this way). */
+  readonly onEvent?: (event: SimEvent) => void;
 }
 
 export interface KafkaRunSummary extends OpenLoopSummary {
@@ -44,7 +46,7 @@ export async function runKafka(sim: Simulation, config: SimConfig, deps: KafkaRu
   );
   try {
     const summary = await runOpenLoop({
-      source: pacedEvents(sim, schedule(config), config.count),
+      source: tap(pacedEvents(sim, schedule(config), config.count), deps.onEvent),
       send: (batch) => sink.send(batch),
       clock: deps.clock,
       maxInFlight: kafka.maxInFlight,
@@ -63,6 +65,18 @@ export async function runKafka(sim: Simulation, config: SimConfig, deps: KafkaRu
   } finally {
     await sink.close();
   }
+}
+
+function tap(
+  source: () => Scheduled<SimEvent> | undefined,
+  onEvent: ((event: SimEvent) => void) | undefined,
+): () => Scheduled<SimEvent> | undefined {
+  if (!onEvent) return source;
+  return () => {
+    const next = source();
+    if (next) onEvent(next.item);
+    return next;
+  };
 }
 
 function schedule(config: SimConfig): SendSchedule {

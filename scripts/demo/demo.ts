@@ -1,0 +1,154 @@
+// The demo: the embedded broker, the scorer with the shipped model, the simulator and the dashboard, until
+// Ctrl-C or --duration; then a summary of throughput, latency and detection quality. Stops all it started.
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { pino } from 'pino';
+import { startBroker, stopBroker } from '../../infra/kafka/broker.ts';
+import { loadBrokerConfig } from '../../infra/kafka/config.ts';
+import { BrokerError } from '../../infra/kafka/errors.ts';
+import { ensureTopics } from '../../infra/kafka/topics.ts';
+import { ChildService } from '../../load-tests/src/processes/child-service.ts';
+import { loadConfig as loadSimConfig } from '../../services/producer-sim/src/config.ts';
+import { Simulation } from '../../services/producer-sim/src/core/simulation.ts';
+import { systemClock } from '../../services/producer-sim/src/pacing/system-clock.ts';
+import { runKafka } from '../../services/producer-sim/src/run-kafka.ts';
+import type { LatencySnapshot } from '../../services/scorer/src/metrics/snapshot.ts';
+import { DecisionObserver } from './observer.ts';
+import { DEMO_USAGE, DemoFlagError, parseDemoOptions } from './options.ts';
+import { printSummary } from './summary.ts';
+
+const root = resolve(import.meta.dirname, '..', '..');
+const TOPICS = { transactions: 'transactions', labels: 'transaction-labels', decisions: 'decisions', dlq: 'transactions.dlq' };
+const say = (line: string) => console.log(`demo: ${line}`);
+
+async function main(): Promise<number> {
+  let options;
+  try {
+    options = parseDemoOptions(process.argv.slice(2));
+  } catch (error) {
+    if (error instanceof DemoFlagError) {
+      console.error(`demo: ${error.message}\n${DEMO_USAGE}`);
+      return 2;
+    }
+    throw error;
+  }
+  const logDir = join(root, '.cache', 'demo');
+  mkdirSync(logDir, { recursive: true });
+  const brokerConfig = loadBrokerConfig(process.env);
+  const cleanups: (() => Promise<unknown>)[] = [];
+  const abort = new AbortController();
+  let interrupted = false;
+  const onSignal = () => {
+    if (abort.signal.aborted) {
+      console.error('demo: second interrupt, exiting now');
+      process.exit(130);
+    }
+    interrupted = true;
+    say('stopping…');
+    abort.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  try {
+    const broker = await startBroker(brokerConfig, (line) => say(`kafka: ${line}`));
+    if (broker.started && !options.keepBroker) cleanups.push(() => stopBroker(brokerConfig));
+    say(`Kafka ${broker.started ? 'started' : 'already running'} at ${broker.address}`);
+    const brokers = [broker.address];
+    await ensureTopics(brokers, [
+      { name: TOPICS.transactions, partitions: 6 },
+      { name: TOPICS.labels, partitions: 6 },
+      { name: TOPICS.decisions, partitions: 6 },
+      { name: TOPICS.dlq, partitions: 6 },
+    ]);
+
+    const scorer = new ChildService({
+      name: 'scorer',
+      script: 'services/scorer/src/main.ts',
+      args: ['--brokers', broker.address, '--http-port', String(options.httpPort), '--metrics-interval-ms', '1000'],
+      logFile: join(logDir, 'scorer.log'),
+    });
+    cleanups.push(() => scorer.stop());
+    const url = `http://127.0.0.1:${options.httpPort}`;
+    say('starting the scorer (model load, consumer group join)…');
+    await scorer.waitFor(async () => (await fetch(`${url}/readyz`)).ok, 90_000, 'ready (/readyz)');
+
+    const observer = new DecisionObserver(brokers, TOPICS.decisions);
+    cleanups.push(() => observer.stop());
+    await observer.start();
+
+    const runId = `demo${Date.now().toString(36)}`;
+    const simArgs = ['--out', 'kafka', '--brokers', broker.address, '--rate', String(options.rate)];
+    simArgs.push('--scenarios', options.scenarios, '--seed', String(options.seed), '--run-id', runId, '--days', '365');
+    if (Number.isFinite(options.durationMs)) simArgs.push('--duration', `${Math.round(options.durationMs)}ms`);
+    const simConfig = loadSimConfig({}, simArgs);
+    const sim = new Simulation({
+      seed: simConfig.seed,
+      customers: simConfig.customers,
+      terminals: simConfig.terminals,
+      planeKm: simConfig.planeKm,
+      radiusKm: simConfig.radiusKm,
+      startMs: simConfig.startMs,
+      days: simConfig.days,
+      scenarios: new Set(simConfig.scenarios),
+      labelDelayMs: simConfig.labelDelayMs,
+      runId: simConfig.runId,
+    });
+
+    say(`dashboard: ${url}/   (metrics: ${url}/metrics, JSON: ${url}/api/latency)`);
+    say(
+      `simulating ${options.rate} transactions/s, scenarios ${options.scenarios}` +
+        (Number.isFinite(options.durationMs) ? ` for ${options.durationMs / 1000} s` : ', until Ctrl-C'),
+    );
+    const started = performance.now();
+    const simLog = pino({ level: 'warn', base: { service: 'producer-sim' } }, pino.destination(join(logDir, 'simulator.log')));
+    const sent = await runKafka(sim, simConfig, {
+      logger: simLog,
+      clock: systemClock,
+      signal: abort.signal,
+      onEvent: (event) => {
+        if (event.kind === 'transaction') observer.truth.set(event.tx.transactionId, event.scenario !== null);
+      },
+    });
+    const sendSeconds = (performance.now() - started) / 1000;
+
+    // Let the scorer finish what is in flight (bounded), then read its final histograms.
+    const waitUntil = Date.now() + 15_000;
+    while (observer.pending > 0 && Date.now() < waitUntil && !interrupted) await sleep(200);
+    if (interrupted && observer.pending > 0) await sleep(2_000);
+    let latency: LatencySnapshot | undefined;
+    try {
+      latency = (await (await fetch(`${url}/api/latency?encoded=false&distribution=false`)).json()) as LatencySnapshot;
+    } catch {
+      latency = undefined;
+    }
+    printSummary({
+      sent: sent.sent,
+      sendSeconds,
+      behindMaxMs: sent.maxLagMs,
+      quality: observer.quality,
+      pending: Math.max(0, sent.sent - observer.quality.decided),
+      latency,
+    });
+    return 0;
+  } catch (error) {
+    if (error instanceof BrokerError) {
+      console.error(`demo: error [${error.code}]: ${error.message}`);
+      if (error.detail) console.error(error.detail.replace(/^/gm, '  | '));
+    } else {
+      console.error(`demo: error: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    return 1;
+  } finally {
+    for (const cleanup of cleanups.reverse()) {
+      try {
+        await cleanup();
+      } catch (error) {
+        console.error(`demo: cleanup failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  }
+}
+
+process.exit(await main());
