@@ -19,7 +19,12 @@ import { DEMO_USAGE, DemoFlagError, parseDemoOptions } from './options.ts';
 import { printSummary } from './summary.ts';
 
 const root = resolve(import.meta.dirname, '..', '..');
-const TOPICS = { transactions: 'transactions', labels: 'transaction-labels', decisions: 'decisions', dlq: 'transactions.dlq' };
+const TOPICS = {
+  transactions: 'transactions',
+  labels: 'transaction-labels',
+  decisions: 'decisions',
+  dlq: 'transactions.dlq',
+};
 const say = (line: string) => console.log(`demo: ${line}`);
 
 async function main(): Promise<number> {
@@ -102,7 +107,10 @@ async function main(): Promise<number> {
         (Number.isFinite(options.durationMs) ? ` for ${options.durationMs / 1000} s` : ', until Ctrl-C'),
     );
     const started = performance.now();
-    const simLog = pino({ level: 'warn', base: { service: 'producer-sim' } }, pino.destination(join(logDir, 'simulator.log')));
+    const simLog = pino(
+      { level: 'warn', base: { service: 'producer-sim' } },
+      pino.destination(join(logDir, 'simulator.log')),
+    );
     const sent = await runKafka(sim, simConfig, {
       logger: simLog,
       clock: systemClock,

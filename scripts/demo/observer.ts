@@ -33,7 +33,10 @@ export class DecisionObserver {
   };
   readonly #consumer: Consumer;
 
-  constructor(brokers: readonly string[], readonly topic: string) {
+  constructor(
+    brokers: readonly string[],
+    readonly topic: string,
+  ) {
     const kafka = new Kafka({ clientId: 'demo-observer', brokers: [...brokers], logLevel: logLevel.NOTHING });
     this.#consumer = kafka.consumer({ groupId: `demo-observer-${process.pid}-${Date.now().toString(36)}` });
   }

@@ -42,7 +42,9 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const [flag, inline] = arg.includes('=')
+      ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+      : [arg, undefined];
     if (flag === '--keep-broker') {
       options.keepBroker = true;
       continue;
@@ -60,7 +62,8 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
         options.httpPort = wholeNumber(flag, value, 1, 65_535);
         break;
       case '--scenarios':
-        if (value !== 'full' && value !== 'baseline') throw new DemoFlagError(`--scenarios '${value}' must be full or baseline`);
+        if (value !== 'full' && value !== 'baseline')
+          throw new DemoFlagError(`--scenarios '${value}' must be full or baseline`);
         options.scenarios = value;
         break;
       case '--seed':

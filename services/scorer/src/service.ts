@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { Kafka, Partitioners, type Consumer, type Producer } from 'kafkajs';
+import { ensureTopics } from '../../../infra/kafka/topics.ts';
 import { createSchemaCodecs } from '../../../schemas/src/codecs.ts';
 import type { Label } from '../../../schemas/src/types.ts';
 import { parseFeatureSpec } from './core/features/feature-spec.ts';
@@ -17,6 +18,7 @@ import { createDashboardApp } from './dashboard/app.ts';
 import { listen, type Listening } from './dashboard/listen.ts';
 import { ScorerError, errorMessage } from './errors.ts';
 import { runLabelSource } from './kafka/label-source.ts';
+import { TerminalCountsSync } from './kafka/terminal-counts.ts';
 import { KafkaSink } from './kafka/sink.ts';
 import { runTransactionSource } from './kafka/transaction-source.ts';
 import { LiveMetrics } from './metrics/live-metrics.ts';
@@ -151,6 +153,21 @@ export class ScorerService {
     producer.on(producer.events.DISCONNECT, () => (this.#brokerReachable = false));
     producer.on(producer.events.CONNECT, () => (this.#brokerReachable = true));
     const sink = new KafkaSink(producer);
+
+    await ensureTopics(config.brokers, [{ name: config.topics.terminalCounts, partitions: 6, compacted: true }]);
+    const counts = new TerminalCountsSync(
+      features.terminals,
+      producer,
+      config.topics.terminalCounts,
+      config.instanceId,
+      this.#log,
+    );
+    const countsConsumer: Consumer = kafka.consumer({ groupId: `${config.groupId}-counts-${config.instanceId}` });
+    await countsConsumer.connect();
+    this.#closers.push({ name: 'terminal counts consumer', close: () => countsConsumer.disconnect() });
+    await counts.follow(countsConsumer);
+    counts.start(1000);
+    this.#closers.push({ name: 'terminal counts', close: () => counts.close() });
 
     const labels: Consumer = kafka.consumer({ groupId: `${config.groupId}-labels-${config.instanceId}` });
     await labels.connect();
