@@ -20,7 +20,7 @@ import { ScorerError, errorMessage } from './errors.ts';
 import { runLabelSource } from './kafka/label-source.ts';
 import { TerminalCountsSync } from './kafka/terminal-counts.ts';
 import { KafkaSink } from './kafka/sink.ts';
-import { runTransactionSource } from './kafka/transaction-source.ts';
+import { TransactionSource } from './kafka/transaction-source.ts';
 import { LiveMetrics } from './metrics/live-metrics.ts';
 import { createMetricsRegistry } from './metrics/prometheus.ts';
 import { loadOnnxModel } from './model/onnx-model.ts';
@@ -185,15 +185,17 @@ export class ScorerService {
       if (!e.payload.restart) this.#fail(e.payload.error);
     });
     await consumer.connect();
-    // Closed first on stop: stop fetching, let the batch in hand finish, then the producer and the rest.
-    this.#closers.push({ name: 'transactions consumer', close: () => consumer.disconnect() });
-    await runTransactionSource(consumer, pipeline, sink, metrics, {
+    const source = new TransactionSource(consumer, pipeline, sink, metrics, {
       topic: config.topics.transactions,
       partitionsConcurrently: config.partitionsConcurrently,
       chunkSize: 256,
+      commitIntervalMs: 200,
       nowMs,
       onFatal: (error) => this.#fail(error),
     });
+    // Closed first on stop: stop fetching, let the batches in hand finish, commit, then the producer and the rest.
+    this.#closers.push({ name: 'transactions consumer', close: () => source.close() });
+    await source.start();
 
     const app = createDashboardApp({
       metrics,

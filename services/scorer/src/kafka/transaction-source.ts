@@ -1,6 +1,7 @@
 import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import type { ScoringPipeline } from '../core/scoring/pipeline.ts';
 import type { InRecord } from '../core/scoring/records.ts';
+import { ScorerError, errorMessage } from '../errors.ts';
 import type { ScorerMetrics } from '../metrics/scorer-metrics.ts';
 import type { KafkaSink } from './sink.ts';
 
@@ -9,73 +10,134 @@ export interface SourceOptions {
   readonly partitionsConcurrently: number;
   /** Records handed to the pipeline at a time: bounds the latency one large fetch adds to its last record. */
   readonly chunkSize: number;
+  /** How often acknowledged offsets are committed. */
+  readonly commitIntervalMs: number;
   readonly nowMs: () => number;
-  /** A failure that must stop the scorer (the batch is not committed, so its records will be decided again). */
+  /** A failure that must stop the scorer (its records are not committed, so they will be decided again). */
   readonly onFatal: (error: unknown) => void;
 }
 
 /**
- * The consumer-group member on `transactions`: per partition, in order, decide a chunk, send its outcomes, wait
- * for the broker's acknowledgement, then commit the chunk's offsets. At-least-once: a crash between the send
- * and the commit decides those records again; nothing is ever committed before its decision is acknowledged.
+ * The consumer-group member on `transactions`: per partition, in order, decide a chunk, send its outcomes and
+ * wait for the broker's acknowledgement; the acknowledged offsets are committed every `commitIntervalMs` (and
+ * on close), off the per-record path. At-least-once: nothing is committed before its decision is acknowledged,
+ * and a crash decides the records after the last commit again.
  */
-export async function runTransactionSource(
-  consumer: Consumer,
-  pipeline: ScoringPipeline,
-  sink: KafkaSink,
-  metrics: ScorerMetrics,
-  options: SourceOptions,
-): Promise<void> {
-  await consumer.subscribe({ topic: options.topic, fromBeginning: true });
-  await consumer.run({
-    autoCommit: false,
-    eachBatchAutoResolve: false,
-    partitionsConsumedConcurrently: options.partitionsConcurrently,
-    eachBatch: async (payload) => {
+export class TransactionSource {
+  readonly #consumer: Consumer;
+  readonly #pipeline: ScoringPipeline;
+  readonly #sink: KafkaSink;
+  readonly #metrics: ScorerMetrics;
+  readonly #options: SourceOptions;
+  /** Next offset to commit per partition, once acknowledged. */
+  readonly #acked = new Map<number, string>();
+  #timer: NodeJS.Timeout | undefined;
+  #committing: Promise<void> = Promise.resolve();
+  #closing: Promise<void> | undefined;
+  readonly #inFlight = new Set<Promise<void>>();
+
+  constructor(
+    consumer: Consumer,
+    pipeline: ScoringPipeline,
+    sink: KafkaSink,
+    metrics: ScorerMetrics,
+    options: SourceOptions,
+  ) {
+    this.#consumer = consumer;
+    this.#pipeline = pipeline;
+    this.#sink = sink;
+    this.#metrics = metrics;
+    this.#options = options;
+  }
+
+  async start(): Promise<void> {
+    const consumer = this.#consumer;
+    // Before a rebalance hands our partitions to another member, commit what we have acknowledged.
+    consumer.on(consumer.events.REBALANCING, () => void this.commit());
+    await consumer.subscribe({ topic: this.#options.topic, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.#options.partitionsConcurrently,
+      eachBatch: async (payload) => {
+        const work = this.#handleBatch(payload);
+        this.#inFlight.add(work);
+        try {
+          await work;
+        } catch (error) {
+          this.#options.onFatal(error);
+          throw error;
+        } finally {
+          this.#inFlight.delete(work);
+        }
+      },
+    });
+    this.#timer = setInterval(() => void this.commit(), this.#options.commitIntervalMs);
+    this.#timer.unref();
+  }
+
+  /** Commits the acknowledged offsets not committed yet; one commit at a time. */
+  commit(): Promise<void> {
+    this.#committing = this.#committing.then(async () => {
+      if (this.#acked.size === 0) return;
+      const partitions = [...this.#acked];
+      this.#acked.clear();
+      const topic = this.#options.topic;
       try {
-        await handleBatch(consumer, payload, pipeline, sink, metrics, options);
+        await this.#consumer.commitOffsets(partitions.map(([partition, offset]) => ({ topic, partition, offset })));
       } catch (error) {
-        options.onFatal(error);
-        throw error;
+        // During a rebalance the commit may be refused: those records are decided again by the next owner.
+        for (const [partition, offset] of partitions)
+          if (!this.#acked.has(partition)) this.#acked.set(partition, offset);
+        throw new ScorerError('COMMIT_FAILED', `offset commit failed: ${errorMessage(error)}`, true, { cause: error });
       }
-    },
-  });
-}
+    });
+    return this.#committing.catch(() => {});
+  }
 
-async function handleBatch(
-  consumer: Consumer,
-  payload: EachBatchPayload,
-  pipeline: ScoringPipeline,
-  sink: KafkaSink,
-  metrics: ScorerMetrics,
-  options: SourceOptions,
-): Promise<void> {
-  const { batch } = payload;
-  const { topic, partition, messages } = batch;
-  for (let start = 0; start < messages.length; start += options.chunkSize) {
-    if (!payload.isRunning() || payload.isStale()) return;
-    const receivedAt = options.nowMs();
-    const chunk = messages.slice(start, start + options.chunkSize);
-    metrics.transactionsIn(chunk.length);
-    const records = chunk.map((m) => toInRecord(topic, partition, m));
-    const outcomes = await pipeline.process(records, receivedAt);
-    await sink.send(outcomes.map((o) => o.record));
+  /**
+   * Stops fetching, lets the chunks in hand finish, commits, and leaves the group. Idempotent.
+   * (kafkajs' own stop() leaves the group right after the last batch, with no moment to commit in between.)
+   */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      if (this.#timer !== undefined) clearInterval(this.#timer);
+      this.#consumer.pause([{ topic: this.#options.topic }]);
+      await Promise.allSettled([...this.#inFlight]);
+      await this.commit();
+      await this.#consumer.disconnect();
+    })();
+    return this.#closing;
+  }
 
-    const ackedAt = options.nowMs();
-    const processUs = (ackedAt - receivedAt) * 1000;
-    metrics.recordLatency('process', processUs, outcomes.length);
-    for (const o of outcomes) {
-      metrics.recordLatency('e2e', (ackedAt - o.timestamp) * 1000);
-      if (o.kind === 'decision') metrics.decision(o.action, o.degraded);
-      else metrics.deadLetter(o.stage);
+  async #handleBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    const { topic, partition, messages } = batch;
+    const { chunkSize, nowMs } = this.#options;
+    const metrics = this.#metrics;
+    for (let start = 0; start < messages.length; start += chunkSize) {
+      if (this.#closing !== undefined || !payload.isRunning() || payload.isStale()) return;
+      const receivedAt = nowMs();
+      const chunk = messages.slice(start, start + chunkSize);
+      metrics.transactionsIn(chunk.length);
+      const records = chunk.map((m) => toInRecord(topic, partition, m));
+      const outcomes = await this.#pipeline.process(records, receivedAt);
+      await this.#sink.send(outcomes.map((o) => o.record));
+
+      const ackedAt = nowMs();
+      metrics.recordLatency('process', (ackedAt - receivedAt) * 1000, outcomes.length);
+      for (const o of outcomes) {
+        metrics.recordLatency('e2e', (ackedAt - o.timestamp) * 1000);
+        if (o.kind === 'decision') metrics.decision(o.action, o.degraded);
+        else metrics.deadLetter(o.stage);
+      }
+      const last = chunk[chunk.length - 1]!;
+      payload.resolveOffset(last.offset);
+      this.#acked.set(partition, (BigInt(last.offset) + 1n).toString());
+      const lag = BigInt(batch.highWatermark) - BigInt(last.offset) - 1n;
+      metrics.setLag(topic, partition, Number(lag < 0n ? 0n : lag));
+      await payload.heartbeat();
     }
-    const last = chunk[chunk.length - 1]!;
-    payload.resolveOffset(last.offset);
-    // With autoCommit off, kafkajs' commitOffsetsIfNecessary commits nothing (tulios/kafkajs#1729): commit directly.
-    await consumer.commitOffsets([{ topic, partition, offset: (BigInt(last.offset) + 1n).toString() }]);
-    const lag = BigInt(batch.highWatermark) - BigInt(last.offset) - 1n;
-    metrics.setLag(topic, partition, Number(lag < 0n ? 0n : lag));
-    await payload.heartbeat();
   }
 }
 
