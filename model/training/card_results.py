@@ -1,0 +1,110 @@
+"""The result tables of MODEL_CARD.md: test metrics against the Handbook, per scenario, and the thresholds."""
+
+from __future__ import annotations
+
+from .card_format import num, pct
+
+
+def results_section(metrics: dict) -> list[str]:
+    ref = metrics["handbook_reference"]
+    lines = [
+        "## Results (test week)",
+        "",
+        "| | AUC ROC | average precision | card precision@100 |",
+        "| --- | ---: | ---: | ---: |",
+        f"| Handbook, best published (baseline) | {ref['auc_roc'][0]}–{ref['auc_roc'][1]}"
+        f" | {ref['average_precision']}"
+        f" | {ref['card_precision_at_100']} |",
+    ]
+    for mix, s in metrics["mixes"].items():
+        r = s["test"]["ranking"]
+        v = s["validation"]["ranking"]
+        lines.append(
+            f"| this model, {mix} mix (test) | {num(r['auc_roc'])} | {num(r['average_precision'])}"
+            f" | {num(r['card_precision_at_100'])} |"
+        )
+        lines.append(
+            f"| this model, {mix} mix (validation mean) | {num(v['auc_roc'])} | {num(v['average_precision'])}"
+            f" | {num(v['card_precision_at_100'])} |"
+        )
+    base = metrics["mixes"].get("baseline")
+    if base:
+        names = {"auc_roc": "AUC ROC", "average_precision": "average precision", "card_precision_at_100": "card P@100"}
+        parts = []
+        for key, label in names.items():
+            target = ref[key][1] if isinstance(ref[key], list) else ref[key]
+            test, valid = base["test"]["ranking"][key], base["validation"]["ranking"][key]
+            parts.append(
+                f"{label} {num(test, 3)} on test ({'above' if test > target else 'not above'} {target}),"
+                f" {num(valid, 3)} as a validation mean ({'above' if valid > target else 'below'})"
+            )
+        lines += [
+            "",
+            "Against the Handbook's best published numbers, in the baseline mix: " + "; ".join(parts) + "."
+            " Test and validation weeks differ by about as much as the margins, so read the comparison as 'on par"
+            " or better', not as a precise gain.",
+        ]
+    lines += ["", "Per fraud scenario (test week; AUC of that scenario's frauds against all genuine transactions):", ""]
+    for mix, s in metrics["mixes"].items():
+        lines += [
+            f"{mix} mix:",
+            "",
+            "| scenario | frauds | AUC ROC | reaches REVIEW | reaches DECLINE |",
+            "| --- | ---: | ---: | ---: | ---: |",
+        ]
+        for name, sc in s["test"]["scenarios"].items():
+            lines.append(
+                f"| {name} | {sc['frauds']:,} | {num(sc['auc_roc'])} | {pct(sc['recall_at_review'], 1)}"
+                f" | {pct(sc['recall_at_decline'], 1)} |"
+            )
+        lines.append("")
+    return lines
+
+
+def threshold_section(metrics: dict) -> list[str]:
+    targets = metrics["protocol"]["threshold_targets"]
+    shipped = metrics["mixes"][metrics["shipped"]["mix"]]
+    th = shipped["thresholds"]
+    lines = [
+        "## Decision thresholds",
+        "",
+        f"Chosen on the pooled validation scores of the selected configuration ({metrics['shipped']['mix']} mix), never"
+        " on test. REVIEW: the lowest score at which at most"
+        f" {pct(targets['max_review_rate'], 0)} of transactions score at or above it (REVIEW and DECLINE together)."
+        f" DECLINE: the lowest score at which the transactions at or above it are fraud with precision"
+        f" ≥ {pct(targets['min_decline_precision'], 0)} (at least {targets['min_decline_flagged']} of them),"
+        " never below REVIEW. Stored in the ONNX metadata as"
+        f" `threshold_review` = {th['review']!r} and `threshold_decline` = {th['decline']!r}.",
+        "",
+    ]
+    if not shipped["validation"]["decline_met_target"]:
+        lines += [
+            "**No validation cut-off reached the DECLINE precision target; DECLINE is set to 1.0 (effectively off).**",
+            "",
+        ]
+    lines += [
+        "| mix | set | score ≥ REVIEW: rate | precision | recall | score ≥ DECLINE: rate | precision | recall |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for mix, s in metrics["mixes"].items():
+        for name, part in (("validation", s["validation"]), ("test", s["test"])):
+            r, d = part["review"], part["decline"]
+            lines.append(
+                f"| {mix} | {name} | {pct(r['rate'])} | {pct(r['precision'], 1)} | {pct(r['recall'], 1)}"
+                f" | {pct(d['rate'], 3)} | {pct(d['precision'], 1)} | {pct(d['recall'], 1)} |"
+            )
+    review_only = shipped["test"]["review"]["rate"] - shipped["test"]["decline"]["rate"]
+    valid_review_only = shipped["validation"]["review"]["rate"] - shipped["validation"]["decline"]["rate"]
+    lines += [
+        "",
+        f"Expected actions of the shipped model, from its test week: per 10,000 transactions about"
+        f" {10_000 * review_only:.0f} REVIEW and {10_000 * shipped['test']['decline']['rate']:.0f} DECLINE"
+        f" (validation: {10_000 * valid_review_only:.0f}"
+        f" and {10_000 * shipped['validation']['decline']['rate']:.0f}).",
+        "",
+        "Each mix's thresholds are chosen on its own validation folds; only the shipped mix's are in the model file."
+        " Rates are over the protocol's assessment transactions (cards known to be compromised removed), so the live"
+        " alert rate also depends on the fraud rate and on how fast known-compromised cards are blocked.",
+        "",
+    ]
+    return lines

@@ -1,0 +1,130 @@
+"""LightGBM booster → ONNX TreeEnsembleClassifier with the metadata the scorer reads."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import lightgbm as lgb
+import numpy as np
+import onnx
+import onnxruntime as ort
+from onnxmltools import convert_lightgbm
+from onnxmltools.convert.common.data_types import FloatTensorType
+
+INPUT = "features"
+PROBABILITIES = "probabilities"
+LABEL = "label"
+# onnxmltools emits IR 4 / opset 9 / ai.onnx.ml 1 for a tree ensemble: any onnxruntime of recent years reads it.
+TARGET_OPSET = 15
+
+
+def _floor_float32(t: float) -> np.float32:
+    v = np.float32(t)
+    return np.nextafter(v, np.float32(-np.inf)) if float(v) > t else v
+
+
+def _split_thresholds(booster: lgb.Booster) -> dict[tuple[int, np.float32], set[np.float32]]:
+    """For each (feature, threshold rounded to float32 as the converter stores it): the float32 floor(s) of the
+    LightGBM double threshold(s) behind it."""
+    out: dict[tuple[int, np.float32], set[np.float32]] = {}
+    stack = [tree["tree_structure"] for tree in booster.dump_model()["tree_info"]]
+    while stack:
+        node = stack.pop()
+        if "split_feature" not in node:
+            continue
+        if node["decision_type"] != "<=":
+            raise RuntimeError(f"unexpected LightGBM split {node['decision_type']}")
+        t = float(node["threshold"])
+        out.setdefault((node["split_feature"], np.float32(t)), set()).add(_floor_float32(t))
+        stack += [node["left_child"], node["right_child"]]
+    return out
+
+
+def snap_thresholds(model: onnx.ModelProto, booster: lgb.Booster) -> int:
+    """Makes the ONNX splits decide exactly as LightGBM does on float32 inputs.
+
+    LightGBM tests x <= t with a double t; ONNX stores t as float32 rounded to nearest, which can round up past
+    a float32 input value and send it the other way. For a float32 x, x <= t holds exactly when x <= the largest
+    float32 not above t, so that is the value to store. Returns how many splits changed.
+    """
+    floors = _split_thresholds(booster)
+    tree = next(n for n in model.graph.node if n.op_type == "TreeEnsembleClassifier")
+    attrs = {a.name: a for a in tree.attribute}
+    values, modes, features = attrs["nodes_values"].floats, attrs["nodes_modes"].strings, attrs["nodes_featureids"].ints
+    changed = 0
+    for i, mode in enumerate(modes):
+        if mode == b"LEAF":
+            continue
+        if mode != b"BRANCH_LEQ":
+            raise RuntimeError(f"unexpected ONNX split mode {mode!r}")
+        candidates = floors[(int(features[i]), np.float32(values[i]))]
+        if len(candidates) != 1:
+            raise RuntimeError(f"ambiguous float32 threshold {values[i]} on feature {features[i]}: {candidates}")
+        floor = float(next(iter(candidates)))
+        if floor != float(np.float32(values[i])):
+            values[i] = floor
+            changed += 1
+    return changed
+
+
+def to_onnx(booster: lgb.Booster, n_features: int, metadata: dict[str, str]) -> onnx.ModelProto:
+    model = convert_lightgbm(
+        booster,
+        name="fraud_model",
+        initial_types=[(INPUT, FloatTensorType([None, n_features]))],
+        zipmap=False,
+        target_opset=TARGET_OPSET,
+    )
+    snap_thresholds(model, booster)
+    # The converter names the graph with a random uuid; a fixed name keeps the file byte-reproducible.
+    model.graph.name = "fraud_model"
+    outputs = [o.name for o in model.graph.output]
+    if outputs != [LABEL, PROBABILITIES]:
+        raise RuntimeError(f"unexpected ONNX outputs {outputs}: expected [{LABEL}, {PROBABILITIES}]")
+    # The converter declares label as shape [1]; it is [N], and onnxruntime warns on every batch otherwise.
+    label_dims = model.graph.output[0].type.tensor_type.shape.dim
+    del label_dims[:]
+    label_dims.add().dim_param = "N"
+    model.graph.output[1].type.tensor_type.shape.dim[0].dim_param = "N"
+    model.graph.input[0].type.tensor_type.shape.dim[0].dim_param = "N"
+    del model.metadata_props[:]
+    for key in sorted(metadata):
+        model.metadata_props.add(key=key, value=metadata[key])
+    onnx.checker.check_model(model)
+    return model
+
+
+def session(path: Path) -> ort.InferenceSession:
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 1
+    options.inter_op_num_threads = 1
+    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+
+def onnx_scores(sess: ort.InferenceSession, features: np.ndarray, batch: int = 65536) -> np.ndarray:
+    """Fraud probability (column 1 of `probabilities`), float32, as the scorer reads it."""
+    parts = [
+        sess.run([PROBABILITIES], {INPUT: features[i : i + batch]})[0][:, 1] for i in range(0, len(features), batch)
+    ]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)
+
+
+def metadata(
+    feature_names: list[str],
+    spec_version: str,
+    model_version: str,
+    data_digest: str,
+    review: float,
+    decline: float,
+    extra: dict[str, str],
+) -> dict[str, str]:
+    return {
+        "feature_names": json.dumps(feature_names, separators=(",", ":")),
+        "feature_spec_version": spec_version,
+        "model_version": model_version,
+        "training_data_digest": data_digest,
+        "threshold_review": repr(review),
+        "threshold_decline": repr(decline),
+        **extra,
+    }

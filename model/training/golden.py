@@ -1,0 +1,72 @@
+"""The parity file: feature rows with the probabilities Python onnxruntime gives, for the TypeScript test."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import onnx
+
+from .export import onnx_scores
+
+
+def split_points(model: onnx.ModelProto) -> list[tuple[int, float]]:
+    """(feature, value) of every branch of the tree ensemble, as stored (float32)."""
+    tree = next(n for n in model.graph.node if n.op_type.startswith("TreeEnsemble"))
+    attrs = {a.name: a for a in tree.attribute}
+    modes = list(attrs["nodes_modes"].strings)
+    pairs = zip(attrs["nodes_featureids"].ints, attrs["nodes_values"].floats, modes)
+    return sorted({(int(f), float(np.float32(v))) for f, v, m in pairs if m != b"LEAF"})
+
+
+def pick_rows(
+    features: np.ndarray,
+    y: np.ndarray,
+    scores: np.ndarray,
+    thresholds: tuple[float, float],
+    model: onnx.ModelProto,
+    seed: int,
+) -> np.ndarray:
+    """~200 rows: random frauds and genuine ones, the extremes of the score, rows next to each threshold, and
+    edge rows (zeros, caps, values exactly on split points, where float handling would show)."""
+    rng = np.random.default_rng(seed)
+    fraud, genuine = np.flatnonzero(y == 1), np.flatnonzero(y == 0)
+    chosen = list(rng.choice(fraud, min(50, len(fraud)), replace=False))
+    chosen += list(rng.choice(genuine, min(50, len(genuine)), replace=False))
+    order = np.argsort(scores, kind="stable")
+    chosen += list(order[:5]) + list(order[-10:])
+    for t in thresholds:
+        chosen += list(np.argsort(np.abs(scores - t), kind="stable")[:8])
+    rows = [features[i] for i in dict.fromkeys(int(i) for i in chosen)]
+
+    width = features.shape[1]
+    rows.append(np.zeros(width, dtype=np.float32))
+    top = features[order[-1]].copy()
+    for col in range(width):
+        # Each feature of the riskiest row pushed to 10x the largest value seen (one-hot columns to 10).
+        edge = top.copy()
+        edge[col] = np.float32(max(features[:, col].max(), 1.0) * 10)
+        rows.append(edge)
+    points = split_points(model)
+    base = features[rng.choice(len(features), 1)[0]]
+    for k in rng.choice(len(points), min(18, len(points)), replace=False):
+        col, value = points[int(k)]
+        for v in (value, np.nextafter(np.float32(value), np.float32(np.inf))):
+            on_split = base.copy()
+            on_split[col] = np.float32(v)
+            rows.append(on_split)
+    return np.asarray(rows, dtype=np.float32)
+
+
+def write_golden(path: Path, sess, rows: np.ndarray, feature_names: list[str]) -> np.ndarray:
+    probabilities = onnx_scores(sess, rows)
+    doc = {
+        "feature_names": feature_names,
+        # float32 values written as the shortest decimal that reads back as the same double (Python repr).
+        "rows": [[float(v) for v in row] for row in rows],
+        "probabilities": [float(p) for p in probabilities],
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(doc) + "\n")
+    return probabilities

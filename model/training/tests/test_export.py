@@ -1,0 +1,58 @@
+import tempfile
+import unittest
+from pathlib import Path
+
+import lightgbm as lgb
+import numpy as np
+
+from training.export import onnx_scores, session, to_onnx
+
+
+def onnx_predict(model, x):
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "m.onnx"
+        path.write_bytes(model.SerializeToString())
+        return onnx_scores(session(path), x)
+
+
+class OnnxExportTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        rng = np.random.default_rng(3)
+        cls.x = rng.gamma(2.0, 1.0, size=(5000, 4)).round(4).astype(np.float32)
+        y = (cls.x[:, 0] + rng.normal(0, 1, 5000) > 4).astype(int)
+        params = {"objective": "binary", "verbosity": -1, "num_threads": 1, "deterministic": True, "seed": 1}
+        cls.booster = lgb.train(params, lgb.Dataset(cls.x, label=y), 30)
+
+    def on_split_points(self):
+        """Rows whose value is each split threshold rounded to float32: where a float32 threshold can decide
+        differently from LightGBM's double one (inputs unseen in training can take these values)."""
+        rows = []
+        stack = [tree["tree_structure"] for tree in self.booster.dump_model()["tree_info"]]
+        while stack:
+            node = stack.pop()
+            if "split_feature" in node:
+                row = self.x[len(rows) % len(self.x)].copy()
+                row[node["split_feature"]] = np.float32(node["threshold"])
+                rows.append(row)
+                stack += [node["left_child"], node["right_child"]]
+        return np.asarray(rows)
+
+    def test_onnx_matches_lightgbm_on_float32_inputs_even_on_split_points(self):
+        x = np.concatenate([self.x, self.on_split_points()])
+        model = to_onnx(self.booster, 4, {})
+        np.testing.assert_allclose(onnx_predict(model, x), self.booster.predict(x), rtol=0, atol=1e-6)
+
+    def test_names_inputs_outputs_and_metadata_for_the_scorer(self):
+        model = to_onnx(self.booster, 4, {"b": "2", "a": "1"})
+        self.assertEqual([i.name for i in model.graph.input], ["features"])
+        self.assertEqual([o.name for o in model.graph.output], ["label", "probabilities"])
+        self.assertEqual([(p.key, p.value) for p in model.metadata_props], [("a", "1"), ("b", "2")])
+
+    def test_the_same_booster_serializes_to_the_same_bytes(self):
+        first = to_onnx(self.booster, 4, {}).SerializeToString()
+        self.assertEqual(first, to_onnx(self.booster, 4, {}).SerializeToString())
+
+
+if __name__ == "__main__":
+    unittest.main()
