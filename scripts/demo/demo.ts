@@ -86,6 +86,7 @@ async function main(): Promise<number> {
     const runId = `demo${Date.now().toString(36)}`;
     const simArgs = ['--out', 'kafka', '--brokers', broker.address, '--rate', String(options.rate)];
     simArgs.push('--scenarios', options.scenarios, '--seed', String(options.seed), '--run-id', runId, '--days', '365');
+    simArgs.push('--customers', String(options.customers), '--terminals', String(2 * options.customers));
     if (Number.isFinite(options.durationMs)) simArgs.push('--duration', `${Math.round(options.durationMs)}ms`);
     const simConfig = loadSimConfig({}, simArgs);
     const sim = new Simulation({
@@ -106,6 +107,8 @@ async function main(): Promise<number> {
       `simulating ${options.rate} transactions/s, scenarios ${options.scenarios}` +
         (Number.isFinite(options.durationMs) ? ` for ${options.durationMs / 1000} s` : ', until Ctrl-C'),
     );
+    const measureFrom = simConfig.startMs + options.warmupDays * 86_400_000;
+    say(`the first ${options.warmupDays} simulated days warm up the card and terminal state: scored, not counted`);
     const started = performance.now();
     const simLog = pino(
       { level: 'warn', base: { service: 'producer-sim' } },
@@ -116,7 +119,9 @@ async function main(): Promise<number> {
       clock: systemClock,
       signal: abort.signal,
       onEvent: (event) => {
-        if (event.kind === 'transaction') observer.truth.set(event.tx.transactionId, event.scenario !== null);
+        if (event.kind !== 'transaction') return;
+        const warm = event.tx.eventTime >= measureFrom;
+        observer.truth.set(event.tx.transactionId, warm ? event.scenario !== null : null);
       },
     });
     const sendSeconds = (performance.now() - started) / 1000;
@@ -136,7 +141,7 @@ async function main(): Promise<number> {
       sendSeconds,
       behindMaxMs: sent.maxLagMs,
       quality: observer.quality,
-      pending: Math.max(0, sent.sent - observer.quality.decided),
+      pending: Math.max(0, sent.sent - observer.quality.decided - observer.quality.warmup),
       latency,
     });
     return 0;

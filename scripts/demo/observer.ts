@@ -3,6 +3,8 @@ import { createSchemaCodecs } from '../../schemas/src/codecs.ts';
 import type { Action } from '../../schemas/src/types.ts';
 
 export interface DetectionQuality {
+  /** Decisions of the warm-up days, left out of everything below. */
+  warmup: number;
   decided: number;
   frauds: number;
   byAction: Record<Action, number>;
@@ -20,8 +22,10 @@ export interface DetectionQuality {
  * records as it sends (transaction id → fraud or not). Decisions of earlier runs carry other ids and are skipped.
  */
 export class DecisionObserver {
-  readonly truth = new Map<string, boolean>();
+  /** Transaction id → fraud or not; null for a warm-up transaction (scored, but not counted). */
+  readonly truth = new Map<string, boolean | null>();
   readonly quality: DetectionQuality = {
+    warmup: 0,
     decided: 0,
     frauds: 0,
     byAction: { APPROVE: 0, REVIEW: 0, DECLINE: 0 },
@@ -55,7 +59,8 @@ export class DecisionObserver {
           const isFraud = this.truth.get(decision.transactionId);
           if (isFraud === undefined) continue;
           this.truth.delete(decision.transactionId);
-          this.#count(decision.action, decision.degraded, isFraud);
+          if (isFraud === null) this.quality.warmup++;
+          else this.#count(decision.action, decision.degraded, isFraud);
         }
         return Promise.resolve();
       },

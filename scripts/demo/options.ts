@@ -5,11 +5,15 @@ export interface DemoOptions {
   readonly httpPort: number;
   readonly scenarios: string;
   readonly seed: number;
+  /** Simulated customers (terminals: twice as many, the Handbook's density). */
+  readonly customers: number;
+  /** Simulated days at the start whose decisions are left out of the detection figures (cold card state). */
+  readonly warmupDays: number;
   /** Leave a broker this demo started running at the end (for poking at the topics afterwards). */
   readonly keepBroker: boolean;
 }
 
-export const DEMO_USAGE = `usage: npm run demo -- [--duration 60s|5m] [--rate 1000] [--http-port 8787] [--scenarios full|baseline] [--seed N] [--keep-broker]`;
+export const DEMO_USAGE = `usage: npm run demo -- [--duration 60s|5m] [--rate 1000] [--http-port 8787] [--scenarios full|baseline] [--seed N] [--customers 1000] [--warmup-days 14] [--keep-broker]`;
 
 export class DemoFlagError extends Error {
   override readonly name = 'DemoFlagError';
@@ -38,6 +42,8 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
     httpPort: 8787,
     scenarios: 'full',
     seed: 42,
+    customers: 1000,
+    warmupDays: 14,
     keepBroker: false,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -65,6 +71,12 @@ export function parseDemoOptions(argv: readonly string[]): DemoOptions {
         if (value !== 'full' && value !== 'baseline')
           throw new DemoFlagError(`--scenarios '${value}' must be full or baseline`);
         options.scenarios = value;
+        break;
+      case '--customers':
+        options.customers = wholeNumber(flag, value, 10, 5_000_000);
+        break;
+      case '--warmup-days':
+        options.warmupDays = wholeNumber(flag, value, 0, 365);
         break;
       case '--seed':
         options.seed = wholeNumber(flag, value, 0, 2 ** 31);

@@ -23,7 +23,7 @@ export function printSummary(s: DemoSummary): void {
     '',
     '── demo summary ─────────────────────────────────────────────',
     `transactions sent      ${s.sent} in ${s.sendSeconds.toFixed(1)} s (${(s.sent / s.sendSeconds).toFixed(0)}/s; simulator at worst ${s.behindMaxMs.toFixed(0)} ms behind schedule)`,
-    `decisions read         ${q.decided}${s.pending > 0 ? ` (${s.pending} not seen)` : ''}: APPROVE ${q.byAction.APPROVE}, REVIEW ${q.byAction.REVIEW}, DECLINE ${q.byAction.DECLINE}; degraded ${q.degraded}`,
+    `decisions read         ${q.warmup} in the warm-up days, then ${q.decided}${s.pending > 0 ? ` (${s.pending} not seen)` : ''}: APPROVE ${q.byAction.APPROVE}, REVIEW ${q.byAction.REVIEW}, DECLINE ${q.byAction.DECLINE}; degraded ${q.degraded}`,
   ];
   const l = s.latency;
   if (l) {

@@ -47,6 +47,7 @@ export function renderOverTime(s, selected) {
   drawLineChart(byTestId('chart-latency-over-time'), {
     x: history.length > 0 ? timeAxis(history) : { kind: 'linear', min: 0, max: 1, ticks: [] },
     y: { kind: 'log', min, max, ticks: logTicks(min, max).map((v) => ({ value: v, label: formatLatency(v) })) },
+    // Drawn from max down to p50: where a higher percentile equals the max (few observations), it still shows.
     series: OVER_TIME.map((line) => ({
       ...line,
       points: history.map((p) => ({
@@ -54,7 +55,7 @@ export function renderOverTime(s, selected) {
         y: p.latency[selected][line.key],
         title: `${line.label} ${formatClock(p.endedAt)}: ${formatLatency(p.latency[selected][line.key])}`,
       })),
-    })),
+    })).reverse(),
     emptyText: 'Waiting for a completed interval with observations…',
   });
 }
