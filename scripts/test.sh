@@ -4,5 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh
 echo "== typecheck"; node_modules/.bin/tsc --noEmit -p tsconfig.json
-echo "== lint"; node_modules/.bin/eslint .
+echo "== lint"; node_modules/.bin/eslint . && node_modules/.bin/prettier --check --log-level warn .
 echo "== tests"; node_modules/.bin/tsx scripts/run-tests.ts all "$@"
