@@ -6,6 +6,7 @@ import { readdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { startBroker, stopBroker } from '../infra/kafka/broker.ts';
 import { loadBrokerConfig } from '../infra/kafka/config.ts';
+import { BrokerError } from '../infra/kafka/errors.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const mode = process.argv[2] ?? 'all';
@@ -48,7 +49,12 @@ const env = { ...process.env };
 let startedHere = false;
 const config = loadBrokerConfig(process.env);
 if (files.some(isIntegration) && !process.env['KAFKA_BROKERS']) {
-  const broker = await startBroker(config, (line) => console.log(`kafka: ${line}`));
+  const broker = await startBroker(config, (line) => console.log(`kafka: ${line}`)).catch((error: unknown) => {
+    const detail =
+      error instanceof BrokerError ? `[${error.code}] ${error.message}\n${error.detail ?? ''}` : String(error);
+    console.error(`run-tests: the test broker did not start: ${detail}`);
+    process.exit(1);
+  });
   startedHere = broker.started;
   env['KAFKA_BROKERS'] = broker.address;
   console.log(`kafka: ${broker.started ? 'started' : 'reusing'} broker on ${broker.address}`);

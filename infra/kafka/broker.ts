@@ -76,7 +76,13 @@ export async function startBroker(
     const clusterId = Buffer.from(randomUUID().replaceAll('-', ''), 'hex').toString('base64url');
     const format = spawnSync(
       java,
-      [...jvm, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', p.serverProps],
+      [
+        ...jvm, // `=`: a random id may start with '-', which the tool's argument parser would take for an option.
+        'kafka.tools.StorageTool',
+        'format',
+        `--cluster-id=${clusterId}`,
+        `--config=${p.serverProps}`,
+      ],
       {
         encoding: 'utf8',
       },
