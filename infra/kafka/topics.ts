@@ -1,4 +1,4 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type Admin } from 'kafkajs';
 
 export interface TopicSpec {
   name: string;
@@ -17,22 +17,27 @@ export async function ensureTopics(brokers: readonly string[], topics: readonly 
   }).admin();
   await admin.connect();
   try {
-    const existing = new Set(await admin.listTopics());
-    const missing = topics.filter((t) => !existing.has(t.name));
-    if (missing.length === 0) return;
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: missing.map((t) => ({
-        topic: t.name,
-        numPartitions: t.partitions,
-        replicationFactor: 1,
-        configEntries: [
-          ...(t.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : []),
-          ...(t.retentionMs !== undefined ? [{ name: 'retention.ms', value: String(t.retentionMs) }] : []),
-        ],
-      })),
-    });
+    await createMissingTopics(admin, topics);
   } finally {
     await admin.disconnect();
   }
+}
+
+/** The same through a connected admin client (one that carries the cluster's TLS and SASL settings). */
+export async function createMissingTopics(admin: Admin, topics: readonly TopicSpec[]): Promise<void> {
+  const existing = new Set(await admin.listTopics());
+  const missing = topics.filter((t) => !existing.has(t.name));
+  if (missing.length === 0) return;
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: missing.map((t) => ({
+      topic: t.name,
+      numPartitions: t.partitions,
+      replicationFactor: 1,
+      configEntries: [
+        ...(t.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : []),
+        ...(t.retentionMs !== undefined ? [{ name: 'retention.ms', value: String(t.retentionMs) }] : []),
+      ],
+    })),
+  });
 }

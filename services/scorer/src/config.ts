@@ -3,8 +3,14 @@ import { ScorerError } from './errors.ts';
 
 const root = resolve(import.meta.dirname, '..', '..', '..');
 
+export type SaslMechanism = 'plain' | 'scram-sha-256' | 'scram-sha-512';
+
 export interface ScorerConfig {
   readonly brokers: readonly string[];
+  /** TLS to the brokers; `ca` is a PEM file for a private CA. */
+  readonly tls: false | { readonly caFile: string | null };
+  /** Never logged. */
+  readonly sasl: null | { readonly mechanism: SaslMechanism; readonly username: string; readonly password: string };
   readonly clientId: string;
   readonly groupId: string;
   /** Names this instance in the shared terminal counts; unique per running instance. */
@@ -23,6 +29,10 @@ export interface ScorerConfig {
   /** A record not decided this long after its Kafka timestamp is decided by rules alone, marked degraded. */
   readonly deadlineMs: number;
   readonly degradedMode: 'fail-open' | 'fail-closed';
+  /** Override the model's own REVIEW / DECLINE cut-offs (null: use the model metadata's). */
+  readonly thresholds: { readonly review: number | null; readonly decline: number | null };
+  /** Amounts above this (major units) are at least reviewed; Infinity turns the rule off. */
+  readonly amountLimit: number;
   /** The least action for a card with a fraud report; APPROVE leaves it to the model. */
   readonly reportedCardAction: 'APPROVE' | 'REVIEW' | 'DECLINE';
   readonly partitionsConcurrently: number;
@@ -35,6 +45,12 @@ export interface ScorerConfig {
 /** Each setting: its environment variable, its command-line flag, its default and how to read it. */
 const SETTINGS = {
   brokers: ['KAFKA_BROKERS', '--brokers', '127.0.0.1:19092'],
+  tls: ['KAFKA_TLS', '--kafka-tls', 'false'],
+  tlsCaFile: ['KAFKA_TLS_CA_FILE', '--kafka-tls-ca-file', ''],
+  saslMechanism: ['KAFKA_SASL_MECHANISM', '--kafka-sasl-mechanism', 'none'],
+  saslUsername: ['KAFKA_SASL_USERNAME', '--kafka-sasl-username', ''],
+  // Environment only in practice: a flag would show the password in the process list.
+  saslPassword: ['KAFKA_SASL_PASSWORD', '--kafka-sasl-password', ''],
   clientId: ['SCORER_CLIENT_ID', '--client-id', 'fraud-scorer'],
   groupId: ['SCORER_GROUP_ID', '--group-id', 'fraud-scorer'],
   instanceId: ['SCORER_INSTANCE_ID', '--instance-id', ''],
@@ -49,6 +65,9 @@ const SETTINGS = {
   batchMaxWaitMs: ['BATCH_MAX_WAIT_MS', '--batch-max-wait-ms', '1'],
   deadlineMs: ['DEADLINE_MS', '--deadline-ms', '100'],
   degradedMode: ['DEGRADED_MODE', '--degraded-mode', 'fail-open'],
+  reviewThreshold: ['REVIEW_THRESHOLD', '--review-threshold', ''],
+  declineThreshold: ['DECLINE_THRESHOLD', '--decline-threshold', ''],
+  amountLimit: ['AMOUNT_LIMIT', '--amount-limit', ''],
   reportedCardAction: ['REPORTED_CARD_ACTION', '--reported-card-action', 'APPROVE'],
   partitionsConcurrently: ['PARTITIONS_CONCURRENTLY', '--partitions-concurrently', '6'],
   httpHost: ['HTTP_HOST', '--http-host', '127.0.0.1'],
@@ -100,6 +119,34 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Sco
     return raw as T;
   };
 
+  const probability = (key: Key): number | null => {
+    const raw = str(key);
+    if (raw === '') return null;
+    const value = Number(raw);
+    if (!(value >= 0 && value <= 1)) bad(key, raw, 'a probability from 0 to 1');
+    return value;
+  };
+  const review = probability('reviewThreshold');
+  const decline = probability('declineThreshold');
+  if (review !== null && decline !== null && decline < review) {
+    bad('declineThreshold', String(decline), `at least the review threshold ${review}`);
+  }
+  const amountRaw = str('amountLimit');
+  const amountLimit = amountRaw === '' ? Infinity : Number(amountRaw);
+  if (!(amountLimit > 0)) bad('amountLimit', amountRaw, 'a positive amount in major units');
+
+  const tlsRaw = str('tls');
+  if (tlsRaw !== 'true' && tlsRaw !== 'false') bad('tls', tlsRaw, 'true | false');
+  const mechanism = oneOf('saslMechanism', ['none', 'plain', 'scram-sha-256', 'scram-sha-512'] as const);
+  let sasl: ScorerConfig['sasl'] = null;
+  if (mechanism !== 'none') {
+    const username = str('saslUsername');
+    const password = str('saslPassword');
+    if (username === '') bad('saslUsername', '', `a user name for SASL ${mechanism}`);
+    if (password === '') bad('saslPassword', '', `a password for SASL ${mechanism}`);
+    sasl = Object.freeze({ mechanism, username, password });
+  }
+
   const brokers = str('brokers')
     .split(',')
     .map((b) => b.trim());
@@ -115,6 +162,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Sco
   const instanceId = str('instanceId') || `${groupId}-${process.pid}-${Date.now().toString(36)}`;
   return Object.freeze({
     brokers: Object.freeze(brokers),
+    tls: tlsRaw === 'true' ? Object.freeze({ caFile: str('tlsCaFile') || null }) : false,
+    sasl,
     clientId: name('clientId'),
     groupId,
     instanceId,
@@ -125,6 +174,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Sco
     batchMaxWaitMs: int('batchMaxWaitMs', 0, 1000),
     deadlineMs: int('deadlineMs', 1, 600_000),
     degradedMode: oneOf('degradedMode', ['fail-open', 'fail-closed'] as const),
+    thresholds: Object.freeze({ review, decline }),
+    amountLimit,
     reportedCardAction: oneOf('reportedCardAction', ['APPROVE', 'REVIEW', 'DECLINE'] as const),
     partitionsConcurrently: int('partitionsConcurrently', 1, 256),
     http: Object.freeze({ host: str('httpHost'), port: int('httpPort', 0, 65535) }),

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
-import { Kafka, Partitioners, type Consumer, type Producer } from 'kafkajs';
-import { ensureTopics } from '../../../infra/kafka/topics.ts';
+import { Kafka, Partitioners, type Consumer, type KafkaConfig, type Producer } from 'kafkajs';
+import { createMissingTopics } from '../../../infra/kafka/topics.ts';
 import { createSchemaCodecs } from '../../../schemas/src/codecs.ts';
 import type { Label } from '../../../schemas/src/types.ts';
 import { parseFeatureSpec } from './core/features/feature-spec.ts';
@@ -98,13 +98,20 @@ export class ScorerService {
     this.#log.info({ model: model.info.version, spec: spec.version, path: config.modelPath }, 'model loaded');
 
     const policy: PolicyConfig = {
-      thresholds: model.info.thresholds,
+      thresholds: {
+        review: config.thresholds.review ?? model.info.thresholds.review,
+        decline: config.thresholds.decline ?? model.info.thresholds.decline,
+      },
       reportedCardAction: config.reportedCardAction,
-      amountLimit: Number.POSITIVE_INFINITY,
+      amountLimit: config.amountLimit,
       failMode: config.degradedMode,
       safeAmount: 50,
     };
-    validatePolicyConfig(policy);
+    try {
+      validatePolicyConfig(policy);
+    } catch (error) {
+      throw new ScorerError('BAD_CONFIG', `policy: ${errorMessage(error)}`);
+    }
     const features = new FeatureState(spec, config.instanceId);
     const batcher = new MicroBatcher(model, {
       maxRows: config.batchMaxRows,
@@ -142,10 +149,14 @@ export class ScorerService {
       clientId: config.clientId,
       brokers: [...config.brokers],
       logCreator: kafkaLogCreator(this.#log),
+      ...(await kafkaSecurity(config)),
     });
+    // Idempotent: a retried produce never writes a decision twice (kafkajs then allows one request in flight).
     const producer: Producer = kafka.producer({
       allowAutoTopicCreation: false,
       createPartitioner: Partitioners.DefaultPartitioner,
+      idempotent: true,
+      maxInFlightRequests: 1,
     });
     await producer.connect();
     this.#brokerReachable = true;
@@ -154,7 +165,13 @@ export class ScorerService {
     producer.on(producer.events.CONNECT, () => (this.#brokerReachable = true));
     const sink = new KafkaSink(producer);
 
-    await ensureTopics(config.brokers, [{ name: config.topics.terminalCounts, partitions: 6, compacted: true }]);
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      await createMissingTopics(admin, [{ name: config.topics.terminalCounts, partitions: 6, compacted: true }]);
+    } finally {
+      await admin.disconnect();
+    }
     const counts = new TerminalCountsSync(
       features.terminals,
       producer,
@@ -250,4 +267,32 @@ export class ScorerService {
     })();
     return this.#stopping;
   }
+}
+
+/** TLS and SASL settings of the Kafka client, from the config (the CA file is read here, at start-up). */
+async function kafkaSecurity(config: ScorerConfig): Promise<Pick<KafkaConfig, 'ssl' | 'sasl'>> {
+  const out: Pick<KafkaConfig, 'ssl' | 'sasl'> = {};
+  if (config.tls) {
+    if (config.tls.caFile === null) out.ssl = true;
+    else {
+      try {
+        out.ssl = { ca: [await readFile(config.tls.caFile, 'utf8')] };
+      } catch (error) {
+        throw new ScorerError(
+          'BAD_CONFIG',
+          `cannot read KAFKA_TLS_CA_FILE ${config.tls.caFile}: ${errorMessage(error)}`,
+        );
+      }
+    }
+  }
+  if (config.sasl) {
+    const { mechanism, username, password } = config.sasl;
+    out.sasl =
+      mechanism === 'plain'
+        ? { mechanism, username, password }
+        : mechanism === 'scram-sha-256'
+          ? { mechanism, username, password }
+          : { mechanism, username, password };
+  }
+  return out;
 }

@@ -35,3 +35,34 @@ for (const [env, argv, named] of [
     );
   });
 }
+
+test('SASL needs a user name and a password, and never puts the password in an error', () => {
+  assert.throws(
+    () => loadConfig({ KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'scorer' }, []),
+    /KAFKA_SASL_PASSWORD = ''.*password for SASL scram-sha-512/,
+  );
+  const config = loadConfig(
+    {
+      KAFKA_SASL_MECHANISM: 'scram-sha-256',
+      KAFKA_SASL_USERNAME: 'scorer',
+      KAFKA_SASL_PASSWORD: 's3cret',
+      KAFKA_TLS: 'true',
+    },
+    [],
+  );
+  assert.deepEqual(config.sasl, { mechanism: 'scram-sha-256', username: 'scorer', password: 's3cret' });
+  assert.deepEqual(config.tls, { caFile: null });
+  assert.throws(() => loadConfig({ KAFKA_SASL_MECHANISM: 'kerberos' }, []), /KAFKA_SASL_MECHANISM = 'kerberos'/);
+});
+
+test('threshold overrides are probabilities with DECLINE at or above REVIEW; the amount limit is optional', () => {
+  const defaults = loadConfig({}, []);
+  assert.deepEqual(defaults.thresholds, { review: null, decline: null });
+  assert.equal(defaults.amountLimit, Infinity);
+  const set = loadConfig({ REVIEW_THRESHOLD: '0.3', DECLINE_THRESHOLD: '0.8', AMOUNT_LIMIT: '5000' }, []);
+  assert.deepEqual(set.thresholds, { review: 0.3, decline: 0.8 });
+  assert.equal(set.amountLimit, 5000);
+  assert.throws(() => loadConfig({ REVIEW_THRESHOLD: '1.5' }, []), /REVIEW_THRESHOLD = '1.5'/);
+  assert.throws(() => loadConfig({ REVIEW_THRESHOLD: '0.6', DECLINE_THRESHOLD: '0.5' }, []), /DECLINE_THRESHOLD/);
+  assert.throws(() => loadConfig({ AMOUNT_LIMIT: '-1' }, []), /AMOUNT_LIMIT = '-1'/);
+});

@@ -133,6 +133,13 @@ test('every transaction gets exactly one decision and every bad record a dead le
     assert.ok(d.modelVersion.length > 0);
   }
 
+  // Decisions are keyed by card, so a card's decisions share a partition and come out in the input's order.
+  const lastEventTime = new Map<string, number>();
+  for (const d of decoded) {
+    assert.ok(d.eventTime > (lastEventTime.get(d.cardId) ?? -1), `${d.cardId}: ${d.transactionId} out of order`);
+    lastEventTime.set(d.cardId, d.eventTime);
+  }
+
   const dead = await collect(kafka, topics.TOPIC_DLQ, bad.length);
   assert.equal(dead.length, bad.length);
   for (const b of bad) {
