@@ -1,16 +1,70 @@
-/** Stable codes: they appear in logs, dead-letter headers and exit messages, so never rename one. */
-export type ScorerErrorCode =
-  'BAD_CONFIG' | 'MODEL_LOAD_FAILED' | 'MODEL_MISMATCH' | 'MODEL_FAILED' | 'PRODUCE_FAILED' | 'COMMIT_FAILED';
-
-export class ScorerError extends Error {
-  override readonly name = 'ScorerError';
+/**
+ * The scorer's errors. Each has a stable `code` (codes appear in logs, dead-letter headers and exit messages, so
+ * never rename one), an optional `cause` and a `retryable` flag saying whether trying again can help.
+ */
+export class CodedError<Code extends string> extends Error {
   constructor(
-    readonly code: ScorerErrorCode,
+    readonly code: Code,
     message: string,
     readonly retryable = false,
     options?: { cause?: unknown },
   ) {
     super(message, options);
+  }
+}
+
+export type ScorerErrorCode =
+  'BAD_CONFIG' | 'MODEL_LOAD_FAILED' | 'MODEL_MISMATCH' | 'MODEL_FAILED' | 'PRODUCE_FAILED' | 'COMMIT_FAILED';
+
+/** A failure of the running service: configuration, model, Kafka. */
+export class ScorerError extends CodedError<ScorerErrorCode> {
+  override readonly name = 'ScorerError';
+}
+
+export type ValidationErrorCode =
+  | 'MISSING_ID'
+  | 'AMOUNT_INVALID'
+  | 'EVENT_TIME_ABSURD'
+  | 'CURRENCY_INVALID'
+  | 'COUNTRY_INVALID'
+  | 'MCC_INVALID'
+  | 'CHANNEL_INVALID'
+  | 'POSITION_INVALID';
+
+/** A transaction that decodes but cannot be decided: it goes to the dead-letter topic. Never retryable. */
+export class ValidationError extends CodedError<ValidationErrorCode> {
+  override readonly name = 'ValidationError';
+  constructor(
+    code: ValidationErrorCode,
+    /** The Transaction field at fault. */
+    readonly field: string,
+    message: string,
+  ) {
+    super(code, message);
+  }
+}
+
+export function isValidationError(error: unknown): error is ValidationError {
+  return error instanceof ValidationError;
+}
+
+export type FeatureErrorCode = 'SPEC_INVALID' | 'SPEC_MISMATCH' | 'CARD_STATE_INVALID';
+
+/** A feature spec the code cannot serve, or card state bytes it cannot import: a deployment fault, not input. */
+export class FeatureError extends CodedError<FeatureErrorCode> {
+  override readonly name = 'FeatureError';
+  constructor(code: FeatureErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, false, options);
+  }
+}
+
+export type ExportErrorCode = 'BAD_ARGS' | 'INPUT_MISSING' | 'INPUT_MALFORMED' | 'TRUTH_MISMATCH';
+
+/** A failure of the training export CLI. */
+export class ExportError extends CodedError<ExportErrorCode> {
+  override readonly name = 'ExportError';
+  constructor(code: ExportErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, false, options);
   }
 }
 

@@ -1,35 +1,9 @@
 import { CHANNELS } from '../../../../schemas/src/types.ts';
 import type { Transaction } from '../../../../schemas/src/types.ts';
+import { ValidationError } from '../errors.ts';
 
-/** Stable codes: the scorer names them in dead-letter headers, so never rename one. */
-export type ValidationErrorCode =
-  | 'MISSING_ID'
-  | 'AMOUNT_INVALID'
-  | 'EVENT_TIME_ABSURD'
-  | 'CURRENCY_INVALID'
-  | 'COUNTRY_INVALID'
-  | 'MCC_INVALID'
-  | 'CHANNEL_INVALID'
-  | 'POSITION_INVALID';
-
-export class ValidationError extends Error {
-  override readonly name = 'ValidationError';
-  readonly code: ValidationErrorCode;
-  /** The Transaction field at fault, for the dead-letter headers. */
-  readonly field: string;
-  /** A bad record stays bad: retrying never helps. */
-  readonly retryable = false;
-
-  constructor(code: ValidationErrorCode, field: string, message: string) {
-    super(message);
-    this.code = code;
-    this.field = field;
-  }
-}
-
-export function isValidationError(error: unknown): error is ValidationError {
-  return error instanceof ValidationError;
-}
+export { ValidationError, isValidationError } from '../errors.ts';
+export type { ValidationErrorCode } from '../errors.ts';
 
 /** Event times before this are corrupt (the simulated world starts well after it). */
 export const EARLIEST_EVENT_TIME = Date.UTC(2000, 0, 1);

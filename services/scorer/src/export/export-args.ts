@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { ExportError } from './export-error.ts';
+import { ExportError } from '../errors.ts';
 
 export interface ExportArgs {
   readonly command: 'export' | 'help';

@@ -1,7 +1,7 @@
 import type { Label, Transaction } from '../../../../schemas/src/types.ts';
 import type { FeatureSpec } from '../core/features/feature-spec.ts';
 import { ChunkedWriter } from './chunked-writer.ts';
-import { ExportError } from './export-error.ts';
+import { ExportError } from '../errors.ts';
 import { FeatureReplay } from './feature-replay.ts';
 import type { ReplayCounts } from './feature-replay.ts';
 import { labelFromCsv, readRecords, transactionFromCsv, truthFromCsv } from './sim-files.ts';

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
-import { FeatureError } from '../core/features/feature-error.ts';
+import { FeatureError } from '../errors.ts';
 import { parseExportArgs, USAGE } from './export-args.ts';
-import { ExportError } from './export-error.ts';
+import { ExportError } from '../errors.ts';
 import { exportFeatures } from './export-features.ts';
 import { readFeatureSpec } from './read-feature-spec.ts';
 import { locateSimFiles } from './sim-files.ts';

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { FeatureError } from '../core/features/feature-error.ts';
+import { FeatureError } from '../errors.ts';
 import { parseFeatureSpec } from '../core/features/feature-spec.ts';
 import type { FeatureSpec } from '../core/features/feature-spec.ts';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { CHANNELS } from '../../../../schemas/src/types.ts';
 import type { Channel, Label, Transaction } from '../../../../schemas/src/types.ts';
-import { ExportError } from './export-error.ts';
+import { ExportError } from '../errors.ts';
 
 /** The simulator's file output: `transactions`, `labels` (in reporting order) and `truth` (same order as transactions). */
 export interface SimFiles {

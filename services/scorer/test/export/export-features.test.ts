@@ -9,7 +9,7 @@ import type { Label, Transaction } from '../../../../schemas/src/types.ts';
 import { CardStore } from '../../src/core/features/card-store.ts';
 import { FeatureExtractor } from '../../src/core/features/feature-extractor.ts';
 import { TerminalAggregate } from '../../src/core/features/terminal-aggregate.ts';
-import { ExportError } from '../../src/export/export-error.ts';
+import { ExportError } from '../../src/errors.ts';
 import { exportFeatures } from '../../src/export/export-features.ts';
 import { locateSimFiles } from '../../src/export/sim-files.ts';
 import { float32Text } from '../../src/export/float-text.ts';

@@ -7,7 +7,7 @@ import {
   STATE_FLAGS_U8,
   VERSION_U8,
 } from './card-layout.ts';
-import { FeatureError } from './feature-error.ts';
+import { FeatureError } from '../../errors.ts';
 import { DAY_MS } from './feature-params.ts';
 
 /** Views of one page of card records; a record's fields are at `recordIndex * (CARD_RECORD_BYTES / size) + field`. */

@@ -9,7 +9,7 @@ import type { FeatureSpec } from './feature-spec.ts';
 import { mccRiskGroup } from './mcc-risk.ts';
 import { DEFAULT_SOURCE } from './terminal-aggregate.ts';
 import type { TerminalAggregate } from './terminal-aggregate.ts';
-import { FeatureError } from './feature-error.ts';
+import { FeatureError } from '../../errors.ts';
 
 export interface FeatureExtractorOptions {
   /** State of the cards of the partitions this extractor serves. */

@@ -1,4 +1,4 @@
-import { FeatureError } from './feature-error.ts';
+import { FeatureError } from '../../errors.ts';
 import { FEATURE_NAMES } from './feature-names.ts';
 import { LABEL_DELAY_DAYS, WINDOWS_DAYS } from './feature-params.ts';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CARD_RECORD_BYTES } from '../../../src/core/features/card-layout.ts';
-import { FeatureError } from '../../../src/core/features/feature-error.ts';
+import { FeatureError } from '../../../src/errors.ts';
 import { SECONDS_SINCE_PREV_CAP } from '../../../src/core/features/feature-params.ts';
 import { TerminalAggregate } from '../../../src/core/features/terminal-aggregate.ts';
 import { DAY, DAY0, HOUR, harness, tx } from './fixtures.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { FeatureError } from '../../../src/core/features/feature-error.ts';
+import { FeatureError } from '../../../src/errors.ts';
 import { FeatureExtractor } from '../../../src/core/features/feature-extractor.ts';
 import { FEATURE_NAMES } from '../../../src/core/features/feature-names.ts';
 import { checkFeatureSpec, parseFeatureSpec } from '../../../src/core/features/feature-spec.ts';
