@@ -1,0 +1,56 @@
+// The load-test entry point: `tsx load-tests/src/bench.ts [flags]` (see --help).
+import { systemClock } from './clock.ts';
+import { loadBenchConfig, USAGE } from './config.ts';
+import type { BenchConfig } from './config.ts';
+import { BenchError, errorMessage } from './errors.ts';
+import type { ChildService } from './processes/child-service.ts';
+import { runBenchmark } from './run/benchmark.ts';
+
+let config: BenchConfig;
+try {
+  config = loadBenchConfig(process.env, process.argv.slice(2));
+} catch (error) {
+  console.error(`bench: ${errorMessage(error)} (see --help)`);
+  process.exit(2);
+}
+if (config.command === 'help') {
+  console.log(USAGE);
+  process.exit(0);
+}
+
+const abort = new AbortController();
+const children = new Set<ChildService>();
+const onSignal = (): void => {
+  if (abort.signal.aborted) {
+    // A second Ctrl-C does not wait for the clean stop.
+    for (const child of children) child.kill();
+    process.exit(130);
+  }
+  console.log('bench: interrupted: stopping everything it started (Ctrl-C again to kill)');
+  abort.abort();
+};
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+
+const began = Date.now();
+try {
+  const outcome = await runBenchmark(config, {
+    env: process.env,
+    command: ['tsx load-tests/src/bench.ts', ...process.argv.slice(2)].join(' '),
+    clock: systemClock,
+    log: (line) => console.log(line),
+    signal: abort.signal,
+    children,
+  });
+  console.log(`\n${outcome.markdown}`);
+  console.log(`results: ${outcome.dir} (${((Date.now() - began) / 1000).toFixed(0)} s)`);
+  process.exit(0);
+} catch (error) {
+  if (abort.signal.aborted || (error instanceof BenchError && error.code === 'ABORTED')) {
+    console.error('bench: interrupted');
+    process.exit(130);
+  }
+  const code = (error as { code?: unknown }).code;
+  console.error(`bench: failed${typeof code === 'string' ? ` [${code}]` : ''}: ${errorMessage(error)}`);
+  process.exit(1);
+}
