@@ -233,11 +233,13 @@ test('a scorer whose labels consumer runs ahead, or that works on partitions in 
   t.after(() => rm(dir, { recursive: true, force: true }));
   const exported = await exportedRows(events, spec, dir);
 
-  // Labels count only from their reportedAt, so one applied early changes nothing (within the cards' 45-day idle
-  // horizon, which these few days never reach: see CardStore.markFraudReported).
+  // Labels count only from their reportedAt, so one applied early changes nothing. One exception these 11 days
+  // cannot reach: a report more than 45 days (the idle horizon) after the card's last transaction seen so far
+  // clears the card (CardStore.markFraudReported), although its transactions still to come would have kept it.
   const early = await servedRows(events, spec, 'all-first');
   assert.equal(firstDifference(early, exported.rows, spec), undefined);
-  // So do four partitions worked on in turns: card state sees each card in order, terminal windows lag 7 days.
+  // So do four partitions keyed by card and worked on in turns: each card is still seen in order, and the
+  // partitions stay far closer than the 8 days that terminal windows look back.
   const partitioned = await servedRows(events, spec, 'all-first', 4);
   assert.equal(firstDifference(partitioned, exported.rows, spec), undefined);
 

@@ -1,0 +1,163 @@
+import { performance } from 'node:perf_hooks';
+import type { SchemaCodecs } from '../../../../schemas/src/codecs.ts';
+import type { Transaction } from '../../../../schemas/src/types.ts';
+import { FeatureState } from '../core/features/feature-state.ts';
+import type { FeatureSpec } from '../core/features/feature-spec.ts';
+import type { ModelPort } from '../core/model-port.ts';
+import { decide, decideDegraded } from '../core/policy/decide.ts';
+import type { PolicyOutcome } from '../core/policy/decide.ts';
+import type { PolicyConfig } from '../core/policy/policy-config.ts';
+import { MicroBatcher } from '../core/scoring/micro-batcher.ts';
+import { ScoringPipeline } from '../core/scoring/pipeline.ts';
+import type { InRecord } from '../core/scoring/records.ts';
+import { validateTransaction } from '../core/validate.ts';
+import type { BenchInput } from './bench-input.ts';
+
+export interface StageDeps {
+  readonly codecs: SchemaCodecs;
+  readonly spec: FeatureSpec;
+  readonly model: ModelPort;
+  readonly policy: PolicyConfig;
+  readonly input: BenchInput;
+}
+
+/** Records handed to the pipeline at a time, as the Kafka source does. */
+const CHUNK = 256;
+const nowMs = () => performance.timeOrigin + performance.now();
+
+/**
+ * One pass over the first `n` transactions, stage by stage, each stage reading what the one before produced
+ * (decoded transactions → rows → scores → verdicts), so every stage works on real data in stream order.
+ * Feature state is fresh per pass: running the same event times through one state twice would go back in time.
+ */
+export class StageRunner {
+  readonly #deps: StageDeps;
+  readonly #n: number;
+  readonly #width: number;
+  readonly #decoded: Transaction[];
+  readonly #rows: Float32Array;
+  readonly #scores: Float32Array;
+  readonly #verdicts: PolicyOutcome[];
+  readonly #out: Buffer[];
+  #records: InRecord[] = [];
+
+  constructor(deps: StageDeps, n: number) {
+    this.#deps = deps;
+    this.#n = n;
+    this.#width = deps.spec.features.length;
+    this.#decoded = new Array<Transaction>(n);
+    this.#rows = new Float32Array(n * this.#width);
+    this.#scores = new Float32Array(n);
+    this.#verdicts = new Array<PolicyOutcome>(n);
+    this.#out = new Array<Buffer>(n);
+  }
+
+  decode(): void {
+    const { codecs, input } = this.#deps;
+    for (let i = 0; i < this.#n; i++) this.#decoded[i] = codecs.transaction.decode(input.encoded[i]!);
+  }
+
+  validate(): void {
+    const now = Date.now();
+    for (let i = 0; i < this.#n; i++) validateTransaction(this.#decoded[i]!, now);
+  }
+
+  /** Labels due before a transaction are applied just before it, as the export does (a tiny share of the cost). */
+  features(): void {
+    const state = new FeatureState(this.#deps.spec, 'bench');
+    const labelsBefore = this.#deps.input.labelsBefore;
+    for (let i = 0; i < this.#n; i++) {
+      for (const label of labelsBefore[i]!) state.applyLabel(label);
+      state.extract(this.#decoded[i]!, this.#rows, i * this.#width);
+    }
+  }
+
+  /** Scores the first `rows` rows in model calls of `batch` rows. */
+  async model(batch: number, rows = this.#n): Promise<void> {
+    const w = this.#width;
+    for (let at = 0; at < rows; at += batch) {
+      const count = Math.min(batch, rows - at);
+      await this.#deps.model.score(this.#rows.subarray(at * w, (at + count) * w), count, this.#scores.subarray(at));
+    }
+  }
+
+  policy(): void {
+    const policy = this.#deps.policy;
+    for (let i = 0; i < this.#n; i++) this.#verdicts[i] = decide(this.#scores[i]!, this.#rows, i * this.#width, policy);
+  }
+
+  /** The decision record as the pipeline builds it, Avro-encoded and framed. */
+  encode(): void {
+    const { codecs, model } = this.#deps;
+    const decidedAt = Date.now();
+    for (let i = 0; i < this.#n; i++) {
+      const tx = this.#decoded[i]!;
+      const v = this.#verdicts[i]!;
+      this.#out[i] = codecs.decision.encode({
+        transactionId: tx.transactionId,
+        cardId: tx.cardId,
+        action: v.action,
+        score: v.score,
+        reasons: [...v.reasons],
+        modelVersion: model.info.version,
+        degraded: v.degraded,
+        eventTime: tx.eventTime,
+        decidedAt,
+        latencyUs: 250,
+      });
+    }
+  }
+
+  /** The Kafka-shaped input of `pipeline()`, built off the clock. */
+  preparePipeline(): void {
+    const timestamp = Date.now();
+    const encoded = this.#deps.input.encoded;
+    this.#records = Array.from({ length: this.#n }, (_, i) => ({
+      topic: 'transactions',
+      partition: 0,
+      offset: String(i),
+      timestamp,
+      key: null,
+      value: encoded[i]!,
+      headers: {},
+    }));
+  }
+
+  /**
+   * The whole step of one partition without Kafka: ScoringPipeline over chunks of 256 records with the service's
+   * MicroBatcher (64 rows, 1 ms) and the real model. Returns the number of decisions that were not degraded.
+   */
+  async pipeline(): Promise<number> {
+    const { codecs, model, policy, spec, input } = this.#deps;
+    const features = new FeatureState(spec, 'bench');
+    const batcher = new MicroBatcher(model, { maxRows: 64, maxWaitMs: 1 });
+    const pipeline = new ScoringPipeline({
+      codecs,
+      validate: (tx, now) => validateTransaction(tx, now),
+      features,
+      model: batcher,
+      policy: {
+        decide: (score, row, offset) => decide(score, row, offset, policy),
+        decideDegraded: (row, offset) => decideDegraded(row, offset, policy),
+      },
+      modelVersion: model.info.version,
+      topics: { decisions: 'decisions', deadLetters: 'dlq' },
+      deadlineMs: 600_000,
+      nowMs,
+    });
+    let decided = 0;
+    try {
+      for (let at = 0; at < this.#n; at += CHUNK) {
+        const end = Math.min(at + CHUNK, this.#n);
+        // The labels consumer may run ahead: a label counts from its reportedAt whenever it is applied.
+        for (let i = at; i < end; i++) for (const label of input.labelsBefore[i]!) features.applyLabel(label);
+        for (const o of await pipeline.process(this.#records.slice(at, end), nowMs())) {
+          if (o.kind === 'decision' && !o.degraded) decided++;
+        }
+      }
+    } finally {
+      batcher.close();
+    }
+    return decided;
+  }
+}
