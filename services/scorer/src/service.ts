@@ -207,6 +207,7 @@ export class ScorerService {
       partitionsConcurrently: config.partitionsConcurrently,
       chunkSize: 256,
       commitIntervalMs: 200,
+      maxUnackedChunks: 32,
       nowMs,
       onFatal: (error) => this.#fail(error),
     });

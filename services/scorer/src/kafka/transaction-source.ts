@@ -1,6 +1,6 @@
 import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import type { ScoringPipeline } from '../core/scoring/pipeline.ts';
-import type { InRecord } from '../core/scoring/records.ts';
+import type { InRecord, Outcome } from '../core/scoring/records.ts';
 import { ScorerError, errorMessage } from '../errors.ts';
 import type { ScorerMetrics } from '../metrics/scorer-metrics.ts';
 import type { KafkaSink } from './sink.ts';
@@ -12,6 +12,8 @@ export interface SourceOptions {
   readonly chunkSize: number;
   /** How often acknowledged offsets are committed. */
   readonly commitIntervalMs: number;
+  /** Chunks sent but not yet acknowledged, at most; past it, fetching waits (backpressure). */
+  readonly maxUnackedChunks: number;
   readonly nowMs: () => number;
   /** A failure that must stop the scorer (its records are not committed, so they will be decided again). */
   readonly onFatal: (error: unknown) => void;
@@ -31,10 +33,15 @@ export class TransactionSource {
   readonly #options: SourceOptions;
   /** Next offset to commit per partition, once acknowledged. */
   readonly #acked = new Map<number, string>();
+  readonly #highestAcked = new Map<number, bigint>();
   #timer: NodeJS.Timeout | undefined;
   #committing: Promise<void> = Promise.resolve();
   #closing: Promise<void> | undefined;
   readonly #inFlight = new Set<Promise<void>>();
+  /** Sends awaiting the broker's acknowledgement. */
+  readonly #unacked = new Set<Promise<void>>();
+  /** After a failed send nothing more is committed: later acknowledged offsets would skip the failed records. */
+  #sendFailed = false;
 
   constructor(
     consumer: Consumer,
@@ -54,6 +61,8 @@ export class TransactionSource {
     const consumer = this.#consumer;
     // Before a rebalance hands our partitions to another member, commit what we have acknowledged.
     consumer.on(consumer.events.REBALANCING, () => void this.commit());
+    // A partition may come back after another member committed less than we had acknowledged.
+    consumer.on(consumer.events.GROUP_JOIN, () => this.#highestAcked.clear());
     await consumer.subscribe({ topic: this.#options.topic, fromBeginning: true });
     await consumer.run({
       autoCommit: false,
@@ -79,7 +88,7 @@ export class TransactionSource {
   /** Commits the acknowledged offsets not committed yet; one commit at a time. */
   commit(): Promise<void> {
     this.#committing = this.#committing.then(async () => {
-      if (this.#acked.size === 0) return;
+      if (this.#acked.size === 0 || this.#sendFailed) return;
       const partitions = [...this.#acked];
       this.#acked.clear();
       const topic = this.#options.topic;
@@ -104,6 +113,7 @@ export class TransactionSource {
       if (this.#timer !== undefined) clearInterval(this.#timer);
       this.#consumer.pause([{ topic: this.#options.topic }]);
       await Promise.allSettled([...this.#inFlight]);
+      await Promise.allSettled([...this.#unacked]);
       await this.commit();
       await this.#consumer.disconnect();
     })();
@@ -122,21 +132,40 @@ export class TransactionSource {
       metrics.transactionsIn(chunk.length);
       const records = chunk.map((m) => toInRecord(topic, partition, m));
       const outcomes = await this.#pipeline.process(records, receivedAt);
-      await this.#sink.send(outcomes.map((o) => o.record));
-
-      const ackedAt = nowMs();
-      metrics.recordLatency('process', (ackedAt - receivedAt) * 1000, outcomes.length);
-      for (const o of outcomes) {
-        metrics.recordLatency('e2e', (ackedAt - o.timestamp) * 1000);
-        if (o.kind === 'decision') metrics.decision(o.action, o.degraded);
-        else metrics.deadLetter(o.stage);
-      }
       const last = chunk[chunk.length - 1]!;
+      const next = BigInt(last.offset) + 1n;
+      // The next fetch need not wait for this chunk's acknowledgement: sends of the idempotent producer are
+      // acknowledged in order, and the offset becomes committable only once its decisions are acknowledged.
+      const send = this.#sink.send(outcomes.map((o) => o.record)).then(
+        () => this.#onAcked(partition, next, receivedAt, outcomes),
+        (error: unknown) => {
+          this.#sendFailed = true;
+          this.#options.onFatal(error);
+        },
+      );
+      this.#unacked.add(send);
+      void send.finally(() => this.#unacked.delete(send));
       payload.resolveOffset(last.offset);
-      this.#acked.set(partition, (BigInt(last.offset) + 1n).toString());
-      const lag = BigInt(batch.highWatermark) - BigInt(last.offset) - 1n;
+      const lag = BigInt(batch.highWatermark) - next;
       metrics.setLag(topic, partition, Number(lag < 0n ? 0n : lag));
+      while (this.#unacked.size >= this.#options.maxUnackedChunks) await Promise.race(this.#unacked);
       await payload.heartbeat();
+    }
+  }
+
+  #onAcked(partition: number, next: bigint, receivedAt: number, outcomes: readonly Outcome[]): void {
+    const metrics = this.#metrics;
+    const ackedAt = this.#options.nowMs();
+    metrics.recordLatency('process', (ackedAt - receivedAt) * 1000, outcomes.length);
+    for (const o of outcomes) {
+      metrics.recordLatency('e2e', (ackedAt - o.timestamp) * 1000);
+      if (o.kind === 'decision') metrics.decision(o.action, o.degraded);
+      else metrics.deadLetter(o.stage);
+    }
+    // Never move a partition's commit point backwards, whatever order acknowledgements arrive in.
+    if (next > (this.#highestAcked.get(partition) ?? -1n)) {
+      this.#highestAcked.set(partition, next);
+      this.#acked.set(partition, next.toString());
     }
   }
 }
