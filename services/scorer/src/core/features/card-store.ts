@@ -78,11 +78,13 @@ export class CardStore {
       this.#slots.set(cardId, created);
       return created;
     }
-    if (
-      eventTime - this.pageOf(slot).f64[(slot & PAGE_MASK) * (CARD_RECORD_BYTES / 8) + LAST_TIME_F64]! >
-      this.idleMs
-    ) {
+    const f64 = this.pageOf(slot).f64;
+    const b64 = (slot & PAGE_MASK) * (CARD_RECORD_BYTES / 8);
+    if (eventTime - f64[b64 + LAST_TIME_F64]! > this.idleMs) {
+      // The history goes; a fraud report recent enough to matter stays.
+      const reportedAt = f64[b64 + FRAUD_REPORTED_AT_F64]!;
       this.#clear(slot);
+      if (reportedAt !== 0 && eventTime - reportedAt <= this.idleMs) f64[b64 + FRAUD_REPORTED_AT_F64] = reportedAt;
     }
     return slot;
   }
@@ -104,7 +106,8 @@ export class CardStore {
     }
     const { f64, u8 } = this.pageOf(slot);
     const b64 = (slot & PAGE_MASK) * (CARD_RECORD_BYTES / 8);
-    if (reportedAt - f64[b64 + LAST_TIME_F64]! > this.idleMs) this.#clear(slot);
+    // No idle reset here: labels may run ahead of the card's transactions (the labels topic is re-read from the
+    // start), and the card's own next transaction decides whether its history is stale.
     const current = f64[b64 + FRAUD_REPORTED_AT_F64]!;
     if (current === 0 || reportedAt < current) f64[b64 + FRAUD_REPORTED_AT_F64] = reportedAt;
     // Only a report-only record takes its idle clock from the report: a card's own clock is its transactions.
@@ -122,7 +125,8 @@ export class CardStore {
     let evicted = 0;
     for (const [cardId, slot] of this.#slots) {
       const f64 = this.pageOf(slot).f64;
-      if (f64[(slot & PAGE_MASK) * (CARD_RECORD_BYTES / 8) + LAST_TIME_F64]! < cutoff) {
+      const b64 = (slot & PAGE_MASK) * (CARD_RECORD_BYTES / 8);
+      if (Math.max(f64[b64 + LAST_TIME_F64]!, f64[b64 + FRAUD_REPORTED_AT_F64]!) < cutoff) {
         this.#slots.delete(cardId);
         this.#clear(slot);
         this.#free.push(slot);

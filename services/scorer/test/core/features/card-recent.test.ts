@@ -147,6 +147,15 @@ test('a report on a card idle for longer than idleDays starts it afresh, as if i
   assert.deepEqual([r.card_fraud_reported, r.device_new_for_card, r.card_tx_count_30d], [1, 1, 1]);
 });
 
+test('a report that arrives ahead of earlier transactions of the card leaves its history alone', () => {
+  const h = harness({ cards: { idleDays: 10 } });
+  h.run(tx({ eventTime: DAY0, channel: 'ECOMMERCE', deviceId: 'dev-a' }));
+  h.cards.markFraudReported('card-a', DAY0 + 15 * DAY);
+  const r = h.run(tx({ eventTime: DAY0 + 5 * DAY, channel: 'ECOMMERCE', deviceId: 'dev-a' }));
+  assert.deepEqual([r.card_fraud_reported, r.device_new_for_card, r.card_tx_count_30d], [0, 0, 2]);
+  assert.equal(h.run(tx({ eventTime: DAY0 + 15 * DAY })).card_fraud_reported, 1);
+});
+
 test('device age is the hours since the card first used the device, capped at 30 days', () => {
   const h = harness();
   assert.equal(h.run(tx({ channel: 'ECOMMERCE', deviceId: 'dev-a', eventTime: DAY0 })).device_age_hours, 0);
