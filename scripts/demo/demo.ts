@@ -109,6 +109,8 @@ async function main(): Promise<number> {
     );
     const measureFrom = simConfig.startMs + options.warmupDays * 86_400_000;
     say(`the first ${options.warmupDays} simulated days warm up the card and terminal state: scored, not counted`);
+    let transactionsPulled = 0;
+    let labelsPulled = 0;
     const started = performance.now();
     const simLog = pino(
       { level: 'warn', base: { service: 'producer-sim' } },
@@ -119,12 +121,18 @@ async function main(): Promise<number> {
       clock: systemClock,
       signal: abort.signal,
       onEvent: (event) => {
-        if (event.kind !== 'transaction') return;
+        if (event.kind !== 'transaction') {
+          labelsPulled++;
+          return;
+        }
+        transactionsPulled++;
         const warm = event.tx.eventTime >= measureFrom;
         observer.truth.set(event.tx.transactionId, warm ? event.scenario !== null : null);
       },
     });
     const sendSeconds = (performance.now() - started) / 1000;
+    // The run may stop with one event taken from the simulation but not sent.
+    const transactionsSent = Math.min(transactionsPulled, sent.sent - labelsPulled);
 
     // Let the scorer finish what is in flight (bounded), then read its final histograms.
     const waitUntil = Date.now() + 15_000;
@@ -137,11 +145,11 @@ async function main(): Promise<number> {
       latency = undefined;
     }
     printSummary({
-      sent: sent.sent,
+      sent: transactionsSent,
       sendSeconds,
       behindMaxMs: sent.maxLagMs,
       quality: observer.quality,
-      pending: Math.max(0, sent.sent - observer.quality.decided - observer.quality.warmup),
+      pending: Math.max(0, transactionsSent - observer.quality.decided - observer.quality.warmup),
       latency,
     });
     return 0;

@@ -42,6 +42,14 @@ export function printSummary(s: DemoSummary): void {
   } else {
     lines.push('scorer                 (its /api/latency did not answer)');
   }
+  if (q.decided === 0) {
+    lines.push(
+      'detection quality      (every decision fell in the warm-up days: run longer, or lower --warmup-days)',
+      '─────────────────────────────────────────────────────────────',
+    );
+    console.log(lines.join('\n'));
+    return;
+  }
   lines.push(
     `fraud caught           ${q.caught} of ${q.frauds} (${pct(q.caught, q.frauds)}) reviewed or declined; ${q.declinedFrauds} declined`,
     `false-positive rate    ${pct(q.falseAlerts, genuine)} of ${genuine} genuine transactions reviewed or declined (${q.declinedGenuine} declined)`,

@@ -42,7 +42,10 @@ export async function loadOnnxModel(path: string, expected: ExpectedFeatures): P
       `model ${path} must have input '${INPUT}' and output '${OUTPUT}' (has ${session.inputNames.join(',')} → ${session.outputNames.join(',')})`,
     );
   }
-  return new OnnxModel(session, info);
+  const model = new OnnxModel(session, info);
+  // The first run allocates and initialises kernels (tens to hundreds of ms): pay that before traffic, not on it.
+  await model.score(new Float32Array(info.featureNames.length), 1, new Float32Array(1));
+  return model;
 }
 
 function modelInfo(path: string, meta: Map<string, string>, expected: ExpectedFeatures): ModelInfo {
