@@ -7,12 +7,10 @@ import type { Label } from '../../../schemas/src/types.ts';
 import { parseFeatureSpec } from './core/features/feature-spec.ts';
 import { FeatureState } from './core/features/feature-state.ts';
 import type { ModelPort } from './core/model-port.ts';
-import { decide, decideDegraded } from './core/policy/decide.ts';
 import type { PolicyConfig } from './core/policy/policy-config.ts';
 import { validatePolicyConfig } from './core/policy/policy-config.ts';
 import { MicroBatcher } from './core/scoring/micro-batcher.ts';
 import { ScoringPipeline } from './core/scoring/pipeline.ts';
-import { validateTransaction } from './core/validate.ts';
 import type { ScorerConfig } from './config.ts';
 import { createDashboardApp } from './dashboard/app.ts';
 import { listen, type Listening } from './dashboard/listen.ts';
@@ -126,13 +124,9 @@ export class ScorerService {
     let lastModelError = 0;
     const pipeline = new ScoringPipeline({
       codecs,
-      validate: (tx, now) => validateTransaction(tx, now),
       features,
       model: batcher,
-      policy: {
-        decide: (score, row, offset) => decide(score, row, offset, policy),
-        decideDegraded: (row, offset) => decideDegraded(row, offset, policy),
-      },
+      policy,
       modelVersion: model.info.version,
       topics: { decisions: config.topics.decisions, deadLetters: config.topics.deadLetters },
       deadlineMs: config.deadlineMs,

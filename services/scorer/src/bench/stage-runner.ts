@@ -4,7 +4,7 @@ import type { Transaction } from '../../../../schemas/src/types.ts';
 import { FeatureState } from '../core/features/feature-state.ts';
 import type { FeatureSpec } from '../core/features/feature-spec.ts';
 import type { ModelPort } from '../core/model-port.ts';
-import { decide, decideDegraded } from '../core/policy/decide.ts';
+import { decide } from '../core/policy/decide.ts';
 import type { PolicyOutcome } from '../core/policy/decide.ts';
 import type { PolicyConfig } from '../core/policy/policy-config.ts';
 import { MicroBatcher } from '../core/scoring/micro-batcher.ts';
@@ -133,13 +133,9 @@ export class StageRunner {
     const batcher = new MicroBatcher(model, { maxRows: 64, maxWaitMs: 1 });
     const pipeline = new ScoringPipeline({
       codecs,
-      validate: (tx, now) => validateTransaction(tx, now),
       features,
       model: batcher,
-      policy: {
-        decide: (score, row, offset) => decide(score, row, offset, policy),
-        decideDegraded: (row, offset) => decideDegraded(row, offset, policy),
-      },
+      policy,
       modelVersion: model.info.version,
       topics: { decisions: 'decisions', deadLetters: 'dlq' },
       deadlineMs: 600_000,

@@ -1,15 +1,10 @@
 import type { SchemaCodecs } from '../../../../../schemas/src/codecs.ts';
-import type { Action, Transaction } from '../../../../../schemas/src/types.ts';
+import type { Transaction } from '../../../../../schemas/src/types.ts';
+import { decide, decideDegraded } from '../policy/decide.ts';
+import type { PolicyConfig } from '../policy/policy-config.ts';
+import { validateTransaction } from '../validate.ts';
 import { deadLetter } from './dead-letter.ts';
 import type { InRecord, Outcome } from './records.ts';
-
-export interface Verdict {
-  readonly action: Action;
-  /** The model's score, or the rules' own score when decided without the model. */
-  readonly score: number;
-  readonly reasons: readonly string[];
-  readonly degraded: boolean;
-}
 
 /** Features of one transaction into `out[offset..offset+width)`, updating the card's state. */
 export interface FeatureExtractor {
@@ -17,18 +12,12 @@ export interface FeatureExtractor {
   extract(tx: Transaction, out: Float32Array, offset: number): void;
 }
 
-export interface DecisionPolicy {
-  decide(score: number, row: Float32Array, offset: number): Verdict;
-  /** Rules only, when the model failed or the deadline has passed. */
-  decideDegraded(row: Float32Array, offset: number): Verdict;
-}
-
 export interface PipelineDeps {
   readonly codecs: SchemaCodecs;
-  readonly validate: (tx: Transaction, nowMs: number) => void;
   readonly features: FeatureExtractor;
   readonly model: { score(features: Float32Array, rows: number, out: Float32Array): Promise<void> };
-  readonly policy: DecisionPolicy;
+  /** Thresholds, hard rules and the fail mode of `decide` / `decideDegraded`. */
+  readonly policy: PolicyConfig;
   readonly modelVersion: string;
   readonly topics: { readonly decisions: string; readonly deadLetters: string };
   readonly deadlineMs: number;
@@ -66,7 +55,7 @@ export class ScoringPipeline {
           throw Object.assign(new Error('record has no value (tombstone)'), { code: 'NO_VALUE' });
         const tx = codecs.transaction.decode(record.value);
         stage = 'validate';
-        this.#deps.validate(tx, now);
+        validateTransaction(tx, now);
         stage = 'features';
         features.extract(tx, rows, txs.length * width);
         txs.push(tx);
@@ -101,8 +90,8 @@ export class ScoringPipeline {
       const inTime = decidedAt <= record.timestamp + this.#deps.deadlineMs;
       const verdict =
         modelOk && anyInTime && inTime
-          ? this.#deps.policy.decide(scores[k]!, rows, k * width)
-          : this.#deps.policy.decideDegraded(rows, k * width);
+          ? decide(scores[k]!, rows, k * width, this.#deps.policy)
+          : decideDegraded(rows, k * width, this.#deps.policy);
       const value = codecs.decision.encode({
         transactionId: tx.transactionId,
         cardId: tx.cardId,

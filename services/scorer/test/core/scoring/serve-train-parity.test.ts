@@ -14,12 +14,10 @@ import { FeatureState } from '../../../src/core/features/feature-state.ts';
 import { hash32 } from '../../../src/core/features/string-hash.ts';
 import type { FeatureSpec } from '../../../src/core/features/feature-spec.ts';
 import type { ModelPort } from '../../../src/core/model-port.ts';
-import { decide, decideDegraded } from '../../../src/core/policy/decide.ts';
 import type { PolicyConfig } from '../../../src/core/policy/policy-config.ts';
 import { MicroBatcher } from '../../../src/core/scoring/micro-batcher.ts';
 import { ScoringPipeline } from '../../../src/core/scoring/pipeline.ts';
 import type { InRecord } from '../../../src/core/scoring/records.ts';
-import { validateTransaction } from '../../../src/core/validate.ts';
 import { exportFeatures } from '../../../src/export/export-features.ts';
 import { readFeatureSpec } from '../../../src/export/read-feature-spec.ts';
 import { locateSimFiles } from '../../../src/export/sim-files.ts';
@@ -91,13 +89,9 @@ async function servedRows(events: SimEvent[], spec: FeatureSpec, timing: LabelTi
   const wallNow = Date.now();
   const pipeline = new ScoringPipeline({
     codecs,
-    validate: (tx, now) => validateTransaction(tx, now),
     features,
     model: new MicroBatcher(model, { maxRows: 64, maxWaitMs: 0 }),
-    policy: {
-      decide: (score, row, offset) => decide(score, row, offset, policy),
-      decideDegraded: (row, offset) => decideDegraded(row, offset, policy),
-    },
+    policy,
     modelVersion: model.info.version,
     topics: { decisions: 'decisions', deadLetters: 'dlq' },
     deadlineMs: 600_000,
