@@ -10,7 +10,7 @@ import { BrokerError } from '../../infra/kafka/errors.ts';
 import { ensureTopics } from '../../infra/kafka/topics.ts';
 import { ChildService } from '../../load-tests/src/processes/child-service.ts';
 import { loadConfig as loadSimConfig } from '../../services/producer-sim/src/config.ts';
-import { Simulation } from '../../services/producer-sim/src/core/simulation.ts';
+import { createSimulation } from '../../services/producer-sim/src/create-simulation.ts';
 import { systemClock } from '../../services/producer-sim/src/pacing/system-clock.ts';
 import { runKafka } from '../../services/producer-sim/src/run-kafka.ts';
 import type { LatencySnapshot } from '../../services/scorer/src/metrics/snapshot.ts';
@@ -89,18 +89,7 @@ async function main(): Promise<number> {
     simArgs.push('--customers', String(options.customers), '--terminals', String(2 * options.customers));
     if (Number.isFinite(options.durationMs)) simArgs.push('--duration', `${Math.round(options.durationMs)}ms`);
     const simConfig = loadSimConfig({}, simArgs);
-    const sim = new Simulation({
-      seed: simConfig.seed,
-      customers: simConfig.customers,
-      terminals: simConfig.terminals,
-      planeKm: simConfig.planeKm,
-      radiusKm: simConfig.radiusKm,
-      startMs: simConfig.startMs,
-      days: simConfig.days,
-      scenarios: new Set(simConfig.scenarios),
-      labelDelayMs: simConfig.labelDelayMs,
-      runId: simConfig.runId,
-    });
+    const sim = createSimulation(simConfig);
 
     say(`dashboard: ${url}/   (metrics: ${url}/metrics, JSON: ${url}/api/latency)`);
     say(

@@ -3,7 +3,7 @@ import { pino } from 'pino';
 import { loadConfig, USAGE } from './config.ts';
 import type { SimConfig } from './config.ts';
 import { SCENARIO_DESCRIPTIONS, SCENARIO_IDS } from './core/scenario-ids.ts';
-import { Simulation } from './core/simulation.ts';
+import { createSimulation } from './create-simulation.ts';
 import { SimError } from './errors.ts';
 import { systemClock } from './pacing/system-clock.ts';
 import { runKafka } from './run-kafka.ts';
@@ -12,21 +12,6 @@ import { NullSink } from './sinks/event-sink.ts';
 import type { EventSink } from './sinks/event-sink.ts';
 import { FileSink } from './sinks/file-sink.ts';
 import { CSV, NDJSON } from './sinks/text-format.ts';
-
-function createSimulation(config: SimConfig): Simulation {
-  return new Simulation({
-    seed: config.seed,
-    customers: config.customers,
-    terminals: config.terminals,
-    planeKm: config.planeKm,
-    radiusKm: config.radiusKm,
-    startMs: config.startMs,
-    days: config.days,
-    scenarios: new Set(config.scenarios),
-    labelDelayMs: config.labelDelayMs,
-    runId: config.runId,
-  });
-}
 
 /** The settings worth recording with a run's output (everything but connection details). */
 function settings(config: SimConfig): object {

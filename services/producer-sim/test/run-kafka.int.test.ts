@@ -6,13 +6,9 @@ import { createSchemaCodecs } from '../../../schemas/src/codecs.ts';
 import type { Label, Transaction } from '../../../schemas/src/types.ts';
 import { testBrokers, uniqueTopic } from '../../../test-support/kafka.ts';
 import { loadConfig } from '../src/config.ts';
-import { Simulation } from '../src/core/simulation.ts';
+import { createSimulation } from '../src/create-simulation.ts';
 import { systemClock } from '../src/pacing/system-clock.ts';
 import { runKafka } from '../src/run-kafka.ts';
-
-function simulationOf(config: ReturnType<typeof loadConfig>): Simulation {
-  return new Simulation({ ...config, scenarios: new Set(config.scenarios) });
-}
 
 test('a simulated day and a half streams to Kafka and reads back as the same decoded transactions and labels', async (t) => {
   const transactionsTopic = uniqueTopic('sim-transactions');
@@ -32,14 +28,14 @@ test('a simulated day and a half streams to Kafka and reads back as the same dec
   ]);
   // The expected stream: the simulation is deterministic, so a replay gives what was sent.
   const expected = { transactions: [] as Transaction[], labels: [] as Label[] };
-  const replay = simulationOf(config);
+  const replay = createSimulation(config);
   for (let e = replay.next(); e; e = replay.next()) {
     if (e.kind === 'transaction') expected.transactions.push(e.tx);
     else expected.labels.push(e.label);
   }
   assert.ok(expected.transactions.length > 200 && expected.labels.length > 0);
 
-  const summary = await runKafka(simulationOf(config), config, {
+  const summary = await runKafka(createSimulation(config), config, {
     logger: pino({ level: 'silent' }),
     clock: systemClock,
   });
