@@ -29,7 +29,9 @@ export async function createMissingTopics(admin: Admin, topics: readonly TopicSp
   const missing = topics.filter((t) => !existing.has(t.name));
   if (missing.length === 0) return;
   await admin.createTopics({
-    waitForLeaders: true,
+    // kafkajs' own waitForLeaders gives up on UNKNOWN_TOPIC_OR_PARTITION, which a fresh KRaft broker answers
+    // for a moment after creation; the loop below waits for that instead.
+    waitForLeaders: false,
     topics: missing.map((t) => ({
       topic: t.name,
       numPartitions: t.partitions,
@@ -40,4 +42,17 @@ export async function createMissingTopics(admin: Admin, topics: readonly TopicSp
       ],
     })),
   });
+  // Ready when every partition answers for its offsets: a client used before that fails.
+  const deadline = Date.now() + 15_000;
+  for (const { name } of missing) {
+    for (;;) {
+      try {
+        await admin.fetchTopicOffsets(name);
+        break;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+  }
 }
