@@ -4,10 +4,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { createSchemaCodecs } from '../../../schemas/src/codecs.ts';
 import type { Decision, Label, Transaction } from '../../../schemas/src/types.ts';
-import { ensureTopics } from '../../../infra/kafka/topics.ts';
 import { SCENARIO_IDS } from '../../producer-sim/src/core/scenario-ids.ts';
 import { Simulation } from '../../producer-sim/src/core/simulation.ts';
 import { testBrokers, uniqueTopic } from '../../../test-support/kafka.ts';
+import { createScorerTopics, scorerTopicEnv } from './scorer-topics.ts';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/observability/logger.ts';
 import { ScorerService } from '../src/service.ts';
@@ -83,22 +83,10 @@ interface Run {
  * every other's terminal counts: the test waits for the shared counts topic to settle and be read by all.
  */
 async function decide(t: TestContext, instances: number, input: Input): Promise<Run> {
-  const base = uniqueTopic('scale-out');
-  const topics = {
-    TOPIC_TRANSACTIONS: `${base}.tx`,
-    TOPIC_LABELS: `${base}.labels`,
-    TOPIC_DECISIONS: `${base}.decisions`,
-    TOPIC_DLQ: `${base}.dlq`,
-    TOPIC_TERMINAL_COUNTS: `${base}.terminal-counts`,
-    SCORER_GROUP_ID: `${base}.group`,
-  };
+  const topics = scorerTopicEnv('scale-out');
+  const base = topics.SCORER_GROUP_ID;
   const brokers = testBrokers();
-  await ensureTopics(brokers, [
-    { name: topics.TOPIC_TRANSACTIONS, partitions: PARTITIONS },
-    { name: topics.TOPIC_LABELS, partitions: PARTITIONS },
-    { name: topics.TOPIC_DECISIONS, partitions: PARTITIONS },
-    { name: topics.TOPIC_DLQ, partitions: 1 },
-  ]);
+  await createScorerTopics(topics, PARTITIONS);
   const kafka = new Kafka({ brokers, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();

@@ -4,25 +4,13 @@ import { Kafka, logLevel, type Consumer } from 'kafkajs';
 import { createSchemaCodecs } from '../../../schemas/src/codecs.ts';
 import type { Decision, Transaction } from '../../../schemas/src/types.ts';
 import { sampleTransaction } from '../../../schemas/test/fixtures.ts';
-import { ensureTopics } from '../../../infra/kafka/topics.ts';
 import { testBrokers, uniqueTopic } from '../../../test-support/kafka.ts';
+import { createScorerTopics, scorerTopicEnv } from './scorer-topics.ts';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/observability/logger.ts';
 import { ScorerService } from '../src/service.ts';
 
 const codecs = createSchemaCodecs();
-
-function scorerTopics() {
-  const base = uniqueTopic('scorer');
-  return {
-    TOPIC_TRANSACTIONS: `${base}.tx`,
-    TOPIC_LABELS: `${base}.labels`,
-    TOPIC_DECISIONS: `${base}.decisions`,
-    TOPIC_DLQ: `${base}.dlq`,
-    TOPIC_TERMINAL_COUNTS: `${base}.terminal-counts`,
-    SCORER_GROUP_ID: `${base}.group`,
-  };
-}
 
 async function startScorer(env: Record<string, string>) {
   const config = loadConfig(
@@ -77,14 +65,9 @@ function transactions(n: number): Transaction[] {
 }
 
 test('every transaction gets exactly one decision and every bad record a dead letter naming its stage', async (t) => {
-  const topics = scorerTopics();
+  const topics = scorerTopicEnv('scorer');
   const brokers = testBrokers();
-  await ensureTopics(brokers, [
-    { name: topics.TOPIC_TRANSACTIONS, partitions: 3 },
-    { name: topics.TOPIC_LABELS, partitions: 3 },
-    { name: topics.TOPIC_DECISIONS, partitions: 3 },
-    { name: topics.TOPIC_DLQ, partitions: 3 },
-  ]);
+  await createScorerTopics(topics, 3);
   const scorer = await startScorer(topics);
   t.after(() => scorer.stop('test over'));
 
@@ -180,14 +163,9 @@ test('every transaction gets exactly one decision and every bad record a dead le
 });
 
 test('a scorer stopped cleanly and started again decides every transaction exactly once', async (t) => {
-  const topics = scorerTopics();
+  const topics = scorerTopicEnv('scorer');
   const brokers = testBrokers();
-  await ensureTopics(brokers, [
-    { name: topics.TOPIC_TRANSACTIONS, partitions: 2 },
-    { name: topics.TOPIC_LABELS, partitions: 1 },
-    { name: topics.TOPIC_DECISIONS, partitions: 2 },
-    { name: topics.TOPIC_DLQ, partitions: 1 },
-  ]);
+  await createScorerTopics(topics, 2);
   const kafka = new Kafka({ brokers, logLevel: logLevel.NOTHING });
   const producer = kafka.producer();
   await producer.connect();

@@ -5,8 +5,8 @@ import { chromium } from 'playwright-core';
 import { createSchemaCodecs } from '../../../../schemas/src/codecs.ts';
 import { ACTIONS } from '../../../../schemas/src/types.ts';
 import { sampleTransaction } from '../../../../schemas/test/fixtures.ts';
-import { ensureTopics } from '../../../../infra/kafka/topics.ts';
-import { testBrokers, uniqueTopic } from '../../../../test-support/kafka.ts';
+import { testBrokers } from '../../../../test-support/kafka.ts';
+import { createScorerTopics, scorerTopicEnv } from '../scorer-topics.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { LatencySnapshot } from '../../src/metrics/snapshot.ts';
 import { LATENCY_NAMES } from '../../src/metrics/scorer-metrics.ts';
@@ -115,23 +115,9 @@ test(
       for (const close of closers.reverse()) await close();
     });
 
-    const base = uniqueTopic('dashboard');
-    const topics = {
-      TOPIC_TRANSACTIONS: `${base}.tx`,
-      TOPIC_LABELS: `${base}.labels`,
-      TOPIC_DECISIONS: `${base}.decisions`,
-      TOPIC_DLQ: `${base}.dlq`,
-      TOPIC_TERMINAL_COUNTS: `${base}.terminal-counts`,
-      SCORER_GROUP_ID: `${base}.group`,
-    };
+    const topics = scorerTopicEnv('dashboard');
     const brokers = testBrokers();
-    await ensureTopics(
-      brokers,
-      [topics.TOPIC_TRANSACTIONS, topics.TOPIC_LABELS, topics.TOPIC_DECISIONS, topics.TOPIC_DLQ].map((name) => ({
-        name,
-        partitions: 3,
-      })),
-    );
+    await createScorerTopics(topics, 3);
     const config = loadConfig(
       {
         ...topics,
