@@ -31,6 +31,9 @@ export interface PipelineDeps {
  * model (micro-batched with other partitions) → policy → encode. Every input record yields exactly one
  * outcome: a decision, or a dead letter naming the stage that failed. Nothing here touches Kafka.
  */
+/** Decisions carry no headers; one shared object instead of one per record (kafkajs only reads it). */
+const NO_HEADERS: Record<string, never> = Object.freeze({});
+
 export class ScoringPipeline {
   readonly #deps: PipelineDeps;
 
@@ -97,7 +100,8 @@ export class ScoringPipeline {
         cardId: tx.cardId,
         action: verdict.action,
         score: verdict.score,
-        reasons: [...verdict.reasons],
+        // Read only by the encoder: the policy's shared frozen arrays need no copy.
+        reasons: verdict.reasons as string[],
         modelVersion: this.#deps.modelVersion,
         degraded: verdict.degraded,
         eventTime: tx.eventTime,
@@ -106,7 +110,7 @@ export class ScoringPipeline {
       });
       outcomes[i] = {
         kind: 'decision',
-        record: { topic: topics.decisions, key: tx.cardId, value, headers: {} },
+        record: { topic: topics.decisions, key: tx.cardId, value, headers: NO_HEADERS },
         action: verdict.action,
         degraded: verdict.degraded,
         timestamp: record.timestamp,
