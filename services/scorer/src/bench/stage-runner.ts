@@ -119,7 +119,7 @@ export class StageRunner {
       timestamp,
       key: null,
       value: encoded[i]!,
-      headers: {},
+      headers: [],
     }));
   }
 

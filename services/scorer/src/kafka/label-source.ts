@@ -3,6 +3,7 @@ import type { SchemaCodecs } from '../../../../schemas/src/codecs.ts';
 import type { Label } from '../../../../schemas/src/types.ts';
 import { deadLetter } from '../core/scoring/dead-letter.ts';
 import type { ScorerMetrics } from '../metrics/scorer-metrics.ts';
+import { fromKafkaHeaders } from './kafkajs-headers.ts';
 import type { KafkaSink } from './sink.ts';
 
 /**
@@ -36,7 +37,7 @@ export async function runLabelSource(
             timestamp: Number(m.timestamp),
             key: m.key,
             value: m.value,
-            headers: (m.headers ?? {}) as Record<string, Buffer | string | undefined>,
+            headers: fromKafkaHeaders(m.headers),
           };
           dead.push(deadLetter(record, deadLetterTopic, 'decode-label', error));
         }

@@ -1,6 +1,7 @@
 import { CompressionTypes, type Message, type Producer } from 'kafkajs';
 import type { OutRecord } from '../core/scoring/records.ts';
 import { ScorerError, errorMessage } from '../errors.ts';
+import { toKafkaHeaders } from './kafkajs-headers.ts';
 
 interface Waiter {
   resolve: () => void;
@@ -29,7 +30,7 @@ export class KafkaSink {
     for (const r of records) {
       let list = this.#pending.get(r.topic);
       if (list === undefined) this.#pending.set(r.topic, (list = []));
-      list.push({ key: r.key, value: r.value, headers: r.headers });
+      list.push({ key: r.key, value: r.value, headers: toKafkaHeaders(r.headers) });
     }
     const acked = new Promise<void>((resolve, reject) => this.#pendingWaiters.push({ resolve, reject }));
     if (!this.#busy) void this.#flush();

@@ -3,6 +3,7 @@ import type { ScoringPipeline } from '../core/scoring/pipeline.ts';
 import type { InRecord, Outcome } from '../core/scoring/records.ts';
 import { ScorerError, errorMessage } from '../errors.ts';
 import type { ScorerMetrics } from '../metrics/scorer-metrics.ts';
+import { fromKafkaHeaders } from './kafkajs-headers.ts';
 import type { KafkaSink } from './sink.ts';
 
 export interface SourceOptions {
@@ -178,6 +179,6 @@ function toInRecord(topic: string, partition: number, m: KafkaMessage): InRecord
     timestamp: Number(m.timestamp),
     key: m.key,
     value: m.value,
-    headers: (m.headers ?? {}) as InRecord['headers'],
+    headers: fromKafkaHeaders(m.headers),
   };
 }

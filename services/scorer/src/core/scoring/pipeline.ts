@@ -4,7 +4,7 @@ import { decide, decideDegraded } from '../policy/decide.ts';
 import type { PolicyConfig } from '../policy/policy-config.ts';
 import { validateTransaction } from '../validate.ts';
 import { deadLetter } from './dead-letter.ts';
-import type { InRecord, Outcome } from './records.ts';
+import type { InRecord, Outcome, RecordHeaders } from './records.ts';
 
 /** Features of one transaction into `out[offset..offset+width)`, updating the card's state. */
 export interface FeatureExtractor {
@@ -26,13 +26,14 @@ export interface PipelineDeps {
   readonly onModelError?: (error: unknown) => void;
 }
 
+/** Decisions carry no headers; one shared empty list instead of one per record (the sink only reads it). */
+const NO_HEADERS: RecordHeaders = Object.freeze([]);
+
 /**
  * One step of the pipeline over the records of one partition, in order: decode → validate → features →
  * model (micro-batched with other partitions) → policy → encode. Every input record yields exactly one
  * outcome: a decision, or a dead letter naming the stage that failed. Nothing here touches Kafka.
  */
-/** Decisions carry no headers; one shared object instead of one per record (kafkajs only reads it). */
-const NO_HEADERS: Record<string, never> = Object.freeze({});
 
 export class ScoringPipeline {
   readonly #deps: PipelineDeps;

@@ -9,14 +9,18 @@ export interface InRecord {
   readonly timestamp: number;
   readonly key: Buffer | null;
   readonly value: Buffer | null;
-  readonly headers: Readonly<Record<string, Buffer | string | undefined>>;
+  /** Normalised at the edge: names and values as bytes, in wire order, duplicates kept, bounded in number. */
+  readonly headers: RecordHeaders;
 }
+
+/** Kafka headers as the wire has them: an ordered list of name/value pairs (names may repeat). */
+export type RecordHeaders = readonly (readonly [name: string, value: Buffer])[];
 
 export interface OutRecord {
   readonly topic: string;
   readonly key: Buffer | string | null;
   readonly value: Buffer | null;
-  readonly headers: Record<string, Buffer | string>;
+  readonly headers: RecordHeaders;
 }
 
 /** What one input record became; `record` goes to the sink, the rest is for metrics once it is acknowledged. */

@@ -116,7 +116,7 @@ async function servedRows(events: SimEvent[], spec: FeatureSpec, timing: LabelTi
       timestamp: wallNow,
       key: null,
       value,
-      headers: {},
+      headers: [],
     };
   };
 
