@@ -5,7 +5,7 @@ import { HistoryRing } from './history-ring.ts';
 import { LatencyHistogram } from './latency-histogram.ts';
 import type { HistogramWindow } from './latency-histogram.ts';
 import { LATENCY_NAMES } from './scorer-metrics.ts';
-import type { LatencyName, ScorerMetrics } from './scorer-metrics.ts';
+import type { CommitResult, DegradedReason, LatencyName, ScorerMetrics } from './scorer-metrics.ts';
 import type { IntervalPoint, LatencySnapshot, SnapshotOptions, SnapshotSource, WindowSnapshot } from './snapshot.ts';
 
 export interface LiveMetricsOptions {
@@ -80,11 +80,17 @@ export class LiveMetrics implements ScorerMetrics, SnapshotSource {
     this.#totals.transactionsIn += count;
   }
 
-  decision(action: Action, degraded: boolean): void {
+  decision(action: Action, degraded: DegradedReason | null): void {
     this.#totals.decisions[action]++;
     this.#totals.decisionsOut++;
-    if (degraded) this.#totals.degraded++;
+    if (degraded !== null) this.#totals.degraded++;
   }
+
+  // Membership and state sizes: filled in with their own series (dashboard and /metrics).
+  rebalance(): void {}
+  setAssignment(_topic: string, _partitions: readonly number[]): void {}
+  commit(_result: CommitResult): void {}
+  setStateSizes(_cards: number, _terminalCells: number): void {}
 
   deadLetter(stage: string): void {
     this.#totals.deadLetters++;

@@ -4,6 +4,12 @@ import type { Action } from '../../../../schemas/src/types.ts';
 export const LATENCY_NAMES = ['model_call', 'model_row', 'process', 'e2e'] as const;
 export type LatencyName = (typeof LATENCY_NAMES)[number];
 
+/** Why a decision was made by rules alone. */
+export type DegradedReason = 'model-failed' | 'deadline';
+
+/** What happened to an offset commit: `ok`, or refused because the group moved on (`stale`), or failed. */
+export type CommitResult = 'ok' | 'stale' | 'failed';
+
 /**
  * What the pipeline reports while it runs. Every method is cheap and allocation-free once warm, so it can sit on
  * the hot path; none of them throws.
@@ -16,14 +22,22 @@ export interface ScorerMetrics {
    */
   recordLatency(name: LatencyName, us: number, count?: number): void;
   transactionsIn(count: number): void;
-  /** One decision acknowledged by the broker. */
-  decision(action: Action, degraded: boolean): void;
+  /** One decision acknowledged by the broker; `degraded` says why it was decided by rules alone, if it was. */
+  decision(action: Action, degraded: DegradedReason | null): void;
   /** One record sent to the dead-letter topic; `stage` is where it failed (e.g. `decode`, `validate`). */
   deadLetter(stage: string): void;
   setLag(topic: string, partition: number, lag: number): void;
   /** Forgets a partition's lag when it is revoked, so the dashboard does not show a stale number. */
   clearLag(topic: string, partition: number): void;
   setModelVersion(version: string): void;
+  /** The transactions consumer gave up its partitions for a rebalance (counted once per rebalance). */
+  rebalance(): void;
+  /** The input partitions this instance owns now. */
+  setAssignment(topic: string, partitions: readonly number[]): void;
+  /** One offset commit of the transactions consumer, and how it ended. */
+  commit(result: CommitResult): void;
+  /** Sizes of the in-memory state: cards held, and terminal-day cells held. */
+  setStateSizes(cards: number, terminalCells: number): void;
 }
 
 /** For tests and tools that do not observe anything. */
@@ -35,4 +49,8 @@ export const noopMetrics: ScorerMetrics = Object.freeze({
   setLag: () => {},
   clearLag: () => {},
   setModelVersion: () => {},
+  rebalance: () => {},
+  setAssignment: () => {},
+  commit: () => {},
+  setStateSizes: () => {},
 });

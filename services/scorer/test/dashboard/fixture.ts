@@ -18,9 +18,9 @@ export async function startDashboard(t: TestContext, overrides: Partial<Dashboar
   const metrics = await LiveMetrics.create({ intervalMs: 10_000 });
   metrics.setModelVersion('test-model-1');
   metrics.transactionsIn(3);
-  metrics.decision('APPROVE', false);
-  metrics.decision('REVIEW', false);
-  metrics.decision('DECLINE', true);
+  metrics.decision('APPROVE', null);
+  metrics.decision('REVIEW', null);
+  metrics.decision('DECLINE', 'model-failed');
   metrics.deadLetter('decode');
   metrics.setLag('transactions', 0, 12);
   for (let us = 100; us <= 5000; us += 10) {

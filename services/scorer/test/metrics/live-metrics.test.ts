@@ -13,9 +13,9 @@ async function metrics(t: TestContext, startMs = 1_000_000): Promise<{ m: LiveMe
 test('throughput is the last interval’s count per second, decisions are counted by action', async (t) => {
   const { m, clock } = await metrics(t);
   m.transactionsIn(500);
-  m.decision('APPROVE', false);
-  m.decision('DECLINE', true);
-  m.decision('DECLINE', false);
+  m.decision('APPROVE', null);
+  m.decision('DECLINE', 'model-failed');
+  m.decision('DECLINE', null);
   clock.now += 2_000;
   m.rotate();
   let s = m.snapshot();

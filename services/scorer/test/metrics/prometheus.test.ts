@@ -21,8 +21,8 @@ function value(families: Map<string, Family>, name: string, labels: Record<strin
 test('counters, lag and model version are scraped from the live metrics', async (t) => {
   const families = await scrape(t, (m) => {
     m.transactionsIn(12);
-    m.decision('DECLINE', true);
-    m.decision('DECLINE', false);
+    m.decision('DECLINE', 'model-failed');
+    m.decision('DECLINE', null);
     m.deadLetter('decode');
     m.setLag('transactions', 3, 17);
     m.setModelVersion('v7');

@@ -113,7 +113,7 @@ export class ScoringPipeline {
         kind: 'decision',
         record: { topic: topics.decisions, key: tx.cardId, value, headers: NO_HEADERS },
         action: verdict.action,
-        degraded: verdict.degraded,
+        degraded: verdict.degraded ? (modelOk ? 'deadline' : 'model-failed') : null,
         timestamp: record.timestamp,
       };
     }

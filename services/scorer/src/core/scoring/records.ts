@@ -29,7 +29,8 @@ export type Outcome =
       readonly kind: 'decision';
       readonly record: OutRecord;
       readonly action: Action;
-      readonly degraded: boolean;
+      /** Why the decision was made by rules alone, or null when the model made it. */
+      readonly degraded: 'model-failed' | 'deadline' | null;
       readonly timestamp: number;
     }
   | { readonly kind: 'dead-letter'; readonly record: OutRecord; readonly stage: string; readonly timestamp: number };
