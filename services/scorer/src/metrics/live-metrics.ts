@@ -4,7 +4,7 @@ import { initHistogramRuntime } from './hdr.ts';
 import { HistoryRing } from './history-ring.ts';
 import { LatencyHistogram } from './latency-histogram.ts';
 import type { HistogramWindow } from './latency-histogram.ts';
-import { LATENCY_NAMES } from './scorer-metrics.ts';
+import { COMMIT_RESULTS, DEGRADED_REASONS, LATENCY_NAMES } from './scorer-metrics.ts';
 import type { CommitResult, DegradedReason, LatencyName, ScorerMetrics } from './scorer-metrics.ts';
 import type { IntervalPoint, LatencySnapshot, SnapshotOptions, SnapshotSource, WindowSnapshot } from './snapshot.ts';
 
@@ -23,6 +23,7 @@ interface Totals {
   transactionsIn: number;
   decisionsOut: number;
   degraded: number;
+  degradedByReason: Record<DegradedReason, number>;
   deadLetters: number;
   decisions: Record<Action, number>;
 }
@@ -38,12 +39,18 @@ export class LiveMetrics implements ScorerMetrics, SnapshotSource {
     transactionsIn: 0,
     decisionsOut: 0,
     degraded: 0,
+    degradedByReason: zeroes(DEGRADED_REASONS),
     deadLetters: 0,
-    decisions: zeroDecisions(),
+    decisions: zeroes(ACTIONS),
   };
   #atLastRotation: Totals = copyTotals(this.#totals);
   readonly #deadLettersByStage = new Map<string, number>();
   readonly #lag = new Map<string, Map<number, number>>();
+  #rebalances = 0;
+  readonly #commits: Record<CommitResult, number> = zeroes(COMMIT_RESULTS);
+  /** Sorted partitions per topic; a topic with none is not kept. */
+  readonly #assignment = new Map<string, number[]>();
+  #state = { cards: 0, terminalCells: 0 };
   #modelVersion: string | null = null;
   #interval = { index: 0, startedAt: 0, endedAt: 0 };
   #throughput = { inPerSecond: 0, outPerSecond: 0 };
@@ -83,14 +90,32 @@ export class LiveMetrics implements ScorerMetrics, SnapshotSource {
   decision(action: Action, degraded: DegradedReason | null): void {
     this.#totals.decisions[action]++;
     this.#totals.decisionsOut++;
-    if (degraded !== null) this.#totals.degraded++;
+    if (degraded !== null) {
+      this.#totals.degraded++;
+      this.#totals.degradedByReason[degraded]++;
+    }
   }
 
-  // Membership and state sizes: filled in with their own series (dashboard and /metrics).
-  rebalance(): void {}
-  setAssignment(_topic: string, _partitions: readonly number[]): void {}
-  commit(_result: CommitResult): void {}
-  setStateSizes(_cards: number, _terminalCells: number): void {}
+  rebalance(): void {
+    this.#rebalances++;
+  }
+
+  setAssignment(topic: string, partitions: readonly number[]): void {
+    if (partitions.length === 0) this.#assignment.delete(topic);
+    else
+      this.#assignment.set(
+        topic,
+        [...new Set(partitions)].sort((a, b) => a - b),
+      );
+  }
+
+  commit(result: CommitResult): void {
+    this.#commits[result]++;
+  }
+
+  setStateSizes(cards: number, terminalCells: number): void {
+    this.#state = { cards, terminalCells };
+  }
 
   deadLetter(stage: string): void {
     this.#totals.deadLetters++;
@@ -195,6 +220,12 @@ export class LiveMetrics implements ScorerMetrics, SnapshotSource {
         ...copyTotals(this.#totals),
         deadLettersByStage: Object.fromEntries(this.#deadLettersByStage),
       },
+      consumerGroup: {
+        rebalances: this.#rebalances,
+        commits: { ...this.#commits },
+        assignment: [...this.#assignment].map(([topic, partitions]) => ({ topic, partitions: [...partitions] })),
+      },
+      state: { ...this.#state },
       lag: [...this.#lag].flatMap(([topic, partitions]) =>
         [...partitions].sort(([a], [b]) => a - b).map(([partition, lag]) => ({ topic, partition, lag })),
       ),
@@ -211,8 +242,8 @@ export class LiveMetrics implements ScorerMetrics, SnapshotSource {
   }
 }
 
-function zeroDecisions(): Record<Action, number> {
-  return mapDecisions(() => 0);
+function zeroes<K extends string>(keys: readonly K[]): Record<K, number> {
+  return Object.fromEntries(keys.map((key) => [key, 0])) as Record<K, number>;
 }
 
 function mapDecisions(value: (action: Action) => number): Record<Action, number> {
@@ -224,5 +255,5 @@ function mapLatencies<T>(value: (name: LatencyName) => T): Record<LatencyName, T
 }
 
 function copyTotals(totals: Totals): Totals {
-  return { ...totals, decisions: { ...totals.decisions } };
+  return { ...totals, decisions: { ...totals.decisions }, degradedByReason: { ...totals.degradedByReason } };
 }

@@ -54,3 +54,12 @@ export const noopMetrics: ScorerMetrics = Object.freeze({
   commit: () => {},
   setStateSizes: () => {},
 });
+
+// Keyed records, so adding a reason or a result to the types above fails to compile until it is listed here too.
+const DEGRADED_REASON_KEYS: Record<DegradedReason, null> = { 'model-failed': null, deadline: null };
+const COMMIT_RESULT_KEYS: Record<CommitResult, null> = { ok: null, stale: null, failed: null };
+
+/** Every degraded reason, so counters can start at 0 for each (a series that appears late hides its first rise). */
+export const DEGRADED_REASONS = Object.freeze(Object.keys(DEGRADED_REASON_KEYS) as DegradedReason[]);
+/** Every commit result, for the same reason. */
+export const COMMIT_RESULTS = Object.freeze(Object.keys(COMMIT_RESULT_KEYS) as CommitResult[]);

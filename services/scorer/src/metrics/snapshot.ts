@@ -1,6 +1,6 @@
 import type { Action } from '../../../../schemas/src/types.ts';
 import type { DistributionPoint, HistogramStats } from './histogram-stats.ts';
-import type { LatencyName } from './scorer-metrics.ts';
+import type { CommitResult, DegradedReason, LatencyName } from './scorer-metrics.ts';
 
 /** One window of one latency as `/api/latency` shows it. */
 export interface WindowSnapshot extends HistogramStats {
@@ -30,9 +30,23 @@ export interface LatencySnapshot {
     decisionsOut: number;
     decisions: Record<Action, number>;
     degraded: number;
+    /** `degraded` by why the model was not used; every reason is present. */
+    degradedByReason: Record<DegradedReason, number>;
     deadLetters: number;
+    /** Input and label records alike, by the stage that rejected them; a stage appears with its first record. */
     deadLettersByStage: Record<string, number>;
   };
+  /** The transactions consumer in its group, as this member sees it. */
+  consumerGroup: {
+    /** Rebalances since start. */
+    rebalances: number;
+    /** Offset commits since start, by how they ended; every result is present. */
+    commits: Record<CommitResult, number>;
+    /** The input partitions this member owns now, per topic, in order; empty before the first assignment. */
+    assignment: { topic: string; partitions: number[] }[];
+  };
+  /** In-memory state sizes as last reported (0 before the first report). */
+  state: { cards: number; terminalCells: number };
   lag: { topic: string; partition: number; lag: number }[];
   history: IntervalPoint[];
 }

@@ -23,6 +23,7 @@ test('throughput is the last interval’s count per second, decisions are counte
   assert.deepEqual(s.totals.decisions, { APPROVE: 1, REVIEW: 0, DECLINE: 2 });
   assert.equal(s.totals.decisionsOut, 3);
   assert.equal(s.totals.degraded, 1);
+  assert.deepEqual(s.totals.degradedByReason, { 'model-failed': 1, deadline: 0 });
 
   m.transactionsIn(100);
   clock.now += 10_000;
@@ -110,6 +111,60 @@ test('dead letters are counted by stage, the model version and uptime are report
   assert.equal(s.totals.deadLetters, 3);
   assert.deepEqual(s.totals.deadLettersByStage, { decode: 2, validate: 1 });
   assert.equal(s.uptimeSeconds, 90.5);
+});
+
+test('degraded decisions are counted by reason, and each reason adds to the degraded total', async (t) => {
+  const { m, clock } = await metrics(t);
+  m.decision('REVIEW', 'deadline');
+  m.decision('APPROVE', 'deadline');
+  m.decision('DECLINE', 'model-failed');
+  m.decision('APPROVE', null);
+  clock.now += 10_000;
+  m.rotate();
+  const s = m.snapshot();
+  assert.deepEqual(s.totals.degradedByReason, { 'model-failed': 1, deadline: 2 });
+  assert.equal(s.totals.degraded, 3);
+  assert.equal(s.history.at(-1)?.degraded, 3);
+});
+
+test('the consumer group starts empty: no partitions, no rebalances, every commit result at 0', async (t) => {
+  const { m } = await metrics(t);
+  const s = m.snapshot();
+  assert.deepEqual(s.consumerGroup, { rebalances: 0, commits: { ok: 0, stale: 0, failed: 0 }, assignment: [] });
+  assert.deepEqual(s.state, { cards: 0, terminalCells: 0 });
+});
+
+test('rebalances and commits are counted, and the assignment is the latest one per topic, in order', async (t) => {
+  const { m } = await metrics(t);
+  m.rebalance();
+  m.setAssignment('transactions', [3, 0, 5]);
+  m.setAssignment('other', [1]);
+  m.rebalance();
+  m.setAssignment('transactions', [2, 0, 2]);
+  m.commit('ok');
+  m.commit('ok');
+  m.commit('stale');
+  m.commit('failed');
+  let group = m.snapshot().consumerGroup;
+  assert.equal(group.rebalances, 2);
+  assert.deepEqual(group.commits, { ok: 2, stale: 1, failed: 1 });
+  assert.deepEqual(group.assignment, [
+    { topic: 'transactions', partitions: [0, 2] },
+    { topic: 'other', partitions: [1] },
+  ]);
+
+  // A topic whose partitions all went elsewhere is not listed.
+  m.setAssignment('other', []);
+  group.assignment[0]?.partitions.push(99);
+  group = m.snapshot().consumerGroup;
+  assert.deepEqual(group.assignment, [{ topic: 'transactions', partitions: [0, 2] }], 'a snapshot is a copy');
+});
+
+test('the state sizes are the last ones reported', async (t) => {
+  const { m } = await metrics(t);
+  m.setStateSizes(10, 400);
+  m.setStateSizes(12, 380);
+  assert.deepEqual(m.snapshot().state, { cards: 12, terminalCells: 380 });
 });
 
 test('the timer rotates intervals on its own', async (t) => {
