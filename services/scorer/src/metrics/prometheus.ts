@@ -1,7 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import { ACTIONS } from '../../../../schemas/src/types.ts';
 import type { HistogramWindow } from './latency-histogram.ts';
-import { LATENCY_NAMES } from './scorer-metrics.ts';
+import { COMMIT_RESULTS, DEGRADED_REASONS, LATENCY_NAMES } from './scorer-metrics.ts';
 import type { LatencySnapshot, SnapshotSource } from './snapshot.ts';
 
 export interface MetricsRegistryOptions {
@@ -9,6 +9,20 @@ export interface MetricsRegistryOptions {
   prefix?: string;
   /** Process and Node metrics, event-loop delay among them (the model's `run()` blocks the loop); default true. */
   defaultMetrics?: boolean;
+}
+
+type Labels = Record<string, string>;
+/** One series: its labels (`{}` for none) and its value. */
+type Sample = readonly [labels: Labels, value: number];
+
+/** A metric family read from the snapshot: every series it lists is exported, and no other. */
+interface Family {
+  type: 'counter' | 'gauge';
+  /** Without the prefix. */
+  name: string;
+  help: string;
+  labelNames?: readonly string[];
+  samples: (snapshot: LatencySnapshot) => readonly Sample[];
 }
 
 const QUANTILES = [
@@ -21,6 +35,147 @@ const QUANTILES = [
 const WINDOWS: readonly HistogramWindow[] = ['cumulative', 'interval'];
 const US_PER_SECOND = 1_000_000;
 
+/** Each latency in each window that has observations: an empty one has no percentiles (a 0 reads as "fast"). */
+function observedWindows(snapshot: LatencySnapshot) {
+  return LATENCY_NAMES.flatMap((latency) =>
+    WINDOWS.map((window) => ({ latency, window, stats: snapshot.latency[latency][window] })),
+  ).filter(({ stats }) => stats.count > 0);
+}
+
+const FAMILIES: readonly Family[] = [
+  {
+    type: 'counter',
+    name: 'transactions_in_total',
+    help: 'Transactions received from the input topic.',
+    samples: (s) => [[{}, s.totals.transactionsIn]],
+  },
+  {
+    type: 'counter',
+    name: 'decisions_total',
+    help: 'Decisions acknowledged by the broker, by action.',
+    labelNames: ['action'],
+    samples: (s) => ACTIONS.map((action) => [{ action }, s.totals.decisions[action]]),
+  },
+  {
+    // Was unlabelled: sum by reason for the old series.
+    type: 'counter',
+    name: 'decisions_degraded_total',
+    help: 'Decisions made without the model, by reason (model-failed, deadline); the sum is every degraded decision.',
+    labelNames: ['reason'],
+    samples: (s) => DEGRADED_REASONS.map((reason) => [{ reason }, s.totals.degradedByReason[reason]]),
+  },
+  {
+    type: 'counter',
+    name: 'dead_letters_total',
+    help: 'Records sent to the dead-letter topic, transactions and labels, by the stage that rejected them.',
+    labelNames: ['stage'],
+    samples: (s) => Object.entries(s.totals.deadLettersByStage).map(([stage, count]) => [{ stage }, count]),
+  },
+  {
+    type: 'gauge',
+    name: 'latency_seconds',
+    help: 'Latency percentiles from the HDR histograms, since start (cumulative) and over the last interval.',
+    labelNames: ['latency', 'window', 'quantile'],
+    samples: (s) =>
+      observedWindows(s).flatMap(({ latency, window, stats }) =>
+        QUANTILES.map(([quantile, key]) => [{ latency, window, quantile }, stats[key] / US_PER_SECOND] as const),
+      ),
+  },
+  {
+    type: 'gauge',
+    name: 'latency_max_seconds',
+    help: 'Highest latency recorded, since start (cumulative) and over the last interval.',
+    labelNames: ['latency', 'window'],
+    samples: (s) =>
+      observedWindows(s).map(({ latency, window, stats }) => [{ latency, window }, stats.max / US_PER_SECOND]),
+  },
+  {
+    type: 'counter',
+    name: 'latency_observations_total',
+    help: 'Observations in the cumulative latency histograms (updated once per interval).',
+    labelNames: ['latency'],
+    samples: (s) => LATENCY_NAMES.map((latency) => [{ latency }, s.latency[latency].cumulative.count]),
+  },
+  {
+    type: 'counter',
+    name: 'latency_clamped_total',
+    help: 'Latency observations above 60 s, recorded as 60 s.',
+    labelNames: ['latency'],
+    samples: (s) => LATENCY_NAMES.map((latency) => [{ latency }, s.latency[latency].cumulative.clamped]),
+  },
+  {
+    type: 'gauge',
+    name: 'throughput_per_second',
+    help: 'Records per second over the last interval: transactions in, decisions out.',
+    labelNames: ['direction'],
+    samples: (s) => [
+      [{ direction: 'in' }, s.throughput.inPerSecond],
+      [{ direction: 'out' }, s.throughput.outPerSecond],
+    ],
+  },
+  {
+    type: 'gauge',
+    name: 'consumer_lag',
+    help: 'Records behind the end of each assigned input partition.',
+    labelNames: ['topic', 'partition'],
+    samples: (s) => s.lag.map(({ topic, partition, lag }) => [{ topic, partition: String(partition) }, lag]),
+  },
+  {
+    type: 'counter',
+    name: 'rebalances_total',
+    help: 'Rebalances of the transactions consumer group that this member took part in.',
+    samples: (s) => [[{}, s.consumerGroup.rebalances]],
+  },
+  {
+    type: 'gauge',
+    name: 'assigned_partitions',
+    help: 'Input partitions this member owns now; 0 while it owns none.',
+    samples: (s) => [[{}, s.consumerGroup.assignment.reduce((sum, { partitions }) => sum + partitions.length, 0)]],
+  },
+  {
+    type: 'gauge',
+    name: 'assigned_partition_info',
+    help: 'One series per input partition this member owns now; the value is always 1.',
+    labelNames: ['topic', 'partition'],
+    samples: (s) =>
+      s.consumerGroup.assignment.flatMap(({ topic, partitions }) =>
+        partitions.map((partition) => [{ topic, partition: String(partition) }, 1] as const),
+      ),
+  },
+  {
+    type: 'counter',
+    name: 'offset_commits_total',
+    help: 'Offset commits of the transactions consumer: ok, stale (refused because the group had moved on), failed.',
+    labelNames: ['result'],
+    samples: (s) => COMMIT_RESULTS.map((result) => [{ result }, s.consumerGroup.commits[result]]),
+  },
+  {
+    type: 'gauge',
+    name: 'state_cards',
+    help: 'Cards held in the in-memory feature state.',
+    samples: (s) => [[{}, s.state.cards]],
+  },
+  {
+    type: 'gauge',
+    name: 'state_terminal_cells',
+    help: 'Terminal-day cells held in the in-memory feature state.',
+    samples: (s) => [[{}, s.state.terminalCells]],
+  },
+  {
+    type: 'gauge',
+    name: 'model_info',
+    help: 'The loaded model version, as a label; the value is always 1.',
+    labelNames: ['version'],
+    samples: (s) => (s.modelVersion === null ? [] : [[{ version: s.modelVersion }, 1]]),
+  },
+  {
+    type: 'gauge',
+    name: 'uptime_seconds',
+    help: 'Seconds since the metrics were created.',
+    samples: (s) => [[{}, s.uptimeSeconds]],
+  },
+];
+
 /**
  * A registry of its own (never prom-client's global one) whose values are read from the snapshot at scrape time,
  * so the hot path only bumps plain numbers. Latencies are exported in seconds, as Prometheus expects.
@@ -28,149 +183,43 @@ const US_PER_SECOND = 1_000_000;
 export function createMetricsRegistry(source: SnapshotSource, options: MetricsRegistryOptions = {}): Registry {
   const prefix = options.prefix ?? 'scorer_';
   const registry = new Registry();
-  const registers = [registry];
-  const read = (): LatencySnapshot => source.snapshot({ encoded: false, distribution: false });
-
-  new Counter({
-    name: `${prefix}transactions_in_total`,
-    help: 'Transactions received from the input topic.',
-    registers,
-    collect() {
-      this.reset();
-      this.inc(read().totals.transactionsIn);
-    },
-  });
-  new Counter({
-    name: `${prefix}decisions_total`,
-    help: 'Decisions acknowledged by the broker, by action.',
-    labelNames: ['action'],
-    registers,
-    collect() {
-      const { decisions } = read().totals;
-      this.reset();
-      for (const action of ACTIONS) this.inc({ action }, decisions[action]);
-    },
-  });
-  new Counter({
-    name: `${prefix}decisions_degraded_total`,
-    help: 'Decisions made without the model (model failure or deadline passed).',
-    registers,
-    collect() {
-      this.reset();
-      this.inc(read().totals.degraded);
-    },
-  });
-  new Counter({
-    name: `${prefix}dead_letters_total`,
-    help: 'Records sent to the dead-letter topic, by the stage that rejected them.',
-    labelNames: ['stage'],
-    registers,
-    collect() {
-      const byStage = read().totals.deadLettersByStage;
-      this.reset();
-      for (const [stage, count] of Object.entries(byStage)) this.inc({ stage }, count);
-    },
-  });
-  new Gauge({
-    name: `${prefix}latency_seconds`,
-    help: 'Latency percentiles from the HDR histograms, since start (cumulative) and over the last interval.',
-    labelNames: ['latency', 'window', 'quantile'],
-    registers,
-    collect() {
-      const { latency } = read();
-      this.reset();
-      for (const name of LATENCY_NAMES) {
-        for (const window of WINDOWS) {
-          const stats = latency[name][window];
-          // An empty window has no percentiles: a 0 would read as "very fast" on a graph.
-          if (stats.count === 0) continue;
-          for (const [quantile, key] of QUANTILES) {
-            this.set({ latency: name, window, quantile }, stats[key] / US_PER_SECOND);
-          }
-        }
-      }
-    },
-  });
-  new Gauge({
-    name: `${prefix}latency_max_seconds`,
-    help: 'Highest latency recorded, since start (cumulative) and over the last interval.',
-    labelNames: ['latency', 'window'],
-    registers,
-    collect() {
-      const { latency } = read();
-      this.reset();
-      for (const name of LATENCY_NAMES) {
-        for (const window of WINDOWS) {
-          const stats = latency[name][window];
-          if (stats.count > 0) this.set({ latency: name, window }, stats.max / US_PER_SECOND);
-        }
-      }
-    },
-  });
-  new Counter({
-    name: `${prefix}latency_observations_total`,
-    help: 'Observations in the cumulative latency histograms (updated once per interval).',
-    labelNames: ['latency'],
-    registers,
-    collect() {
-      const { latency } = read();
-      this.reset();
-      for (const name of LATENCY_NAMES) this.inc({ latency: name }, latency[name].cumulative.count);
-    },
-  });
-  new Counter({
-    name: `${prefix}latency_clamped_total`,
-    help: 'Latency observations above 60 s, recorded as 60 s.',
-    labelNames: ['latency'],
-    registers,
-    collect() {
-      const { latency } = read();
-      this.reset();
-      for (const name of LATENCY_NAMES) this.inc({ latency: name }, latency[name].cumulative.clamped);
-    },
-  });
-  new Gauge({
-    name: `${prefix}throughput_per_second`,
-    help: 'Records per second over the last interval: transactions in, decisions out.',
-    labelNames: ['direction'],
-    registers,
-    collect() {
-      const { throughput } = read();
-      this.set({ direction: 'in' }, throughput.inPerSecond);
-      this.set({ direction: 'out' }, throughput.outPerSecond);
-    },
-  });
-  new Gauge({
-    name: `${prefix}consumer_lag`,
-    help: 'Records behind the end of each assigned input partition.',
-    labelNames: ['topic', 'partition'],
-    registers,
-    collect() {
-      const { lag } = read();
-      this.reset();
-      for (const entry of lag) this.set({ topic: entry.topic, partition: String(entry.partition) }, entry.lag);
-    },
-  });
-  new Gauge({
-    name: `${prefix}model_info`,
-    help: 'The loaded model version, as a label; the value is always 1.',
-    labelNames: ['version'],
-    registers,
-    collect() {
-      const { modelVersion } = read();
-      this.reset();
-      if (modelVersion !== null) this.set({ version: modelVersion }, 1);
-    },
-  });
-  new Gauge({
-    name: `${prefix}uptime_seconds`,
-    help: 'Seconds since the metrics were created.',
-    registers,
-    collect() {
-      this.set(read().uptimeSeconds);
-    },
-  });
-
+  // prom-client runs every collect() in the same task when scraped: one snapshot serves them all, so the families
+  // of one scrape agree with each other (decisions and degraded decisions counted at the same moment).
+  let scrape: LatencySnapshot | undefined;
+  const read = (): LatencySnapshot => {
+    if (scrape === undefined) {
+      scrape = source.snapshot({ encoded: false, distribution: false });
+      queueMicrotask(() => (scrape = undefined));
+    }
+    return scrape;
+  };
+  for (const family of FAMILIES) register(registry, prefix, family, read);
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
   return registry;
+}
+
+function register(registry: Registry, prefix: string, family: Family, read: () => LatencySnapshot): void {
+  const config = {
+    name: `${prefix}${family.name}`,
+    help: family.help,
+    labelNames: family.labelNames ?? [],
+    registers: [registry],
+  };
+  if (family.type === 'counter') {
+    new Counter({
+      ...config,
+      collect() {
+        this.reset();
+        for (const [labels, value] of family.samples(read())) this.inc(labels, value);
+      },
+    });
+  } else {
+    new Gauge({
+      ...config,
+      collect() {
+        this.reset();
+        for (const [labels, value] of family.samples(read())) this.set(labels, value);
+      },
+    });
+  }
 }

@@ -31,10 +31,115 @@ test('counters, lag and model version are scraped from the live metrics', async 
   assert.equal(value(families, 'scorer_transactions_in_total'), 12);
   assert.equal(value(families, 'scorer_decisions_total', { action: 'DECLINE' }), 2);
   assert.equal(value(families, 'scorer_decisions_total', { action: 'APPROVE' }), 0);
-  assert.equal(value(families, 'scorer_decisions_degraded_total'), 1);
+  assert.equal(value(families, 'scorer_decisions_degraded_total', { reason: 'model-failed' }), 1);
   assert.equal(value(families, 'scorer_dead_letters_total', { stage: 'decode' }), 1);
   assert.equal(value(families, 'scorer_consumer_lag', { topic: 'transactions', partition: '3' }), 17);
   assert.equal(value(families, 'scorer_model_info', { version: 'v7' }), 1);
+});
+
+test('degraded decisions are counted by reason, every reason from 0, and sum to every degraded decision', async (t) => {
+  let families = await scrape(t, () => {});
+  assert.deepEqual(
+    families.get('scorer_decisions_degraded_total')?.samples.map((s) => [s.labels, s.value]),
+    [
+      [{ reason: 'model-failed' }, 0],
+      [{ reason: 'deadline' }, 0],
+    ],
+  );
+  families = await scrape(t, (m) => {
+    m.decision('REVIEW', 'deadline');
+    m.decision('APPROVE', 'deadline');
+    m.decision('DECLINE', 'model-failed');
+    m.decision('APPROVE', null);
+  });
+  const degraded = families.get('scorer_decisions_degraded_total');
+  assert.equal(degraded?.type, 'counter');
+  assert.equal(value(families, 'scorer_decisions_degraded_total', { reason: 'deadline' }), 2);
+  assert.equal(value(families, 'scorer_decisions_degraded_total', { reason: 'model-failed' }), 1);
+  assert.equal(
+    degraded?.samples.reduce((sum, s) => sum + s.value, 0),
+    3,
+    'the sum is the old unlabelled total',
+  );
+});
+
+test('dead letters of transactions and labels are counted by stage', async (t) => {
+  const families = await scrape(t, (m) => {
+    m.deadLetter('decode');
+    m.deadLetter('features');
+    m.deadLetter('label');
+    m.deadLetter('label');
+  });
+  assert.deepEqual(
+    families.get('scorer_dead_letters_total')?.samples.map((s) => [s.labels, s.value]),
+    [
+      [{ stage: 'decode' }, 1],
+      [{ stage: 'features' }, 1],
+      [{ stage: 'label' }, 2],
+    ],
+  );
+});
+
+test('the consumer group life: rebalances, owned partitions, commits by result and state sizes', async (t) => {
+  const families = await scrape(t, (m) => {
+    m.rebalance();
+    m.setAssignment('transactions', [0, 1, 2, 3]);
+    m.rebalance();
+    m.setAssignment('transactions', [4, 1]);
+    m.commit('ok');
+    m.commit('ok');
+    m.commit('stale');
+    m.setStateSizes(1_200, 35_000);
+  });
+  assert.equal(families.get('scorer_rebalances_total')?.type, 'counter');
+  assert.equal(value(families, 'scorer_rebalances_total'), 2);
+  assert.equal(families.get('scorer_assigned_partitions')?.type, 'gauge');
+  assert.equal(value(families, 'scorer_assigned_partitions'), 2);
+  assert.deepEqual(
+    families.get('scorer_assigned_partition_info')?.samples.map((s) => [s.labels, s.value]),
+    [
+      [{ topic: 'transactions', partition: '1' }, 1],
+      [{ topic: 'transactions', partition: '4' }, 1],
+    ],
+  );
+  assert.equal(families.get('scorer_offset_commits_total')?.type, 'counter');
+  assert.equal(value(families, 'scorer_offset_commits_total', { result: 'ok' }), 2);
+  assert.equal(value(families, 'scorer_offset_commits_total', { result: 'stale' }), 1);
+  assert.equal(value(families, 'scorer_offset_commits_total', { result: 'failed' }), 0, 'every result from 0');
+  assert.equal(value(families, 'scorer_state_cards'), 1_200);
+  assert.equal(value(families, 'scorer_state_terminal_cells'), 35_000);
+});
+
+test('a member that owns nothing reports 0 partitions and no partition series', async (t) => {
+  const families = await scrape(t, (m) => {
+    m.setAssignment('transactions', [0, 1]);
+    m.setAssignment('transactions', []);
+  });
+  assert.equal(value(families, 'scorer_assigned_partitions'), 0);
+  assert.deepEqual(families.get('scorer_assigned_partition_info')?.samples, []);
+  assert.equal(value(families, 'scorer_rebalances_total'), 0);
+});
+
+test('one scrape reads one snapshot, so its families agree with each other', async (t) => {
+  const metrics = await LiveMetrics.create();
+  t.after(() => metrics.close());
+  let reads = 0;
+  const registry = createMetricsRegistry(
+    {
+      snapshot: (options) => {
+        reads++;
+        return metrics.snapshot(options);
+      },
+    },
+    { defaultMetrics: false },
+  );
+  await registry.metrics();
+  assert.equal(reads, 1);
+  metrics.decision('APPROVE', 'deadline');
+  const families = parsePrometheusText(await registry.metrics());
+  assert.equal(reads, 2, 'the next scrape reads a fresh one');
+  assert.equal(value(families, 'scorer_decisions_total', { action: 'APPROVE' }), 1);
+  assert.equal(value(families, 'scorer_decisions_degraded_total', { reason: 'deadline' }), 1);
 });
 
 test('latency percentiles are gauges in seconds, per latency, window and quantile', async (t) => {
