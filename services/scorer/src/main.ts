@@ -21,7 +21,20 @@ try {
   console.error(`scorer: start-up failed${code ? ` [${code}]` : ''}: ${errorMessage(error)}`);
   process.exit(1);
 }
+// npm forwards a signal and the process group delivers another: repeats during a drain are ignored, so the
+// drain is never cut halfway. A third SIGINT (a person pressing Ctrl-C again) forces the exit, and says so.
+let interrupts = 0;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => void service.stop(signal));
+  process.on(signal, () => {
+    if (signal === 'SIGINT' && ++interrupts >= 3) {
+      log.warn({ signal }, 'third SIGINT: exiting now, without a clean drain');
+      process.exit(130);
+    }
+    if (service.state === 'draining' || service.state === 'stopped') {
+      log.info({ signal }, 'already draining: signal ignored (a third SIGINT forces the exit)');
+      return;
+    }
+    void service.stop(signal);
+  });
 }
 process.exit(await service.finished);

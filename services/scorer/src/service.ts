@@ -18,6 +18,7 @@ import { ScorerError, errorMessage } from './errors.ts';
 import { runLabelSource } from './kafka/label-source.ts';
 import { TerminalCountsSync } from './kafka/terminal-counts.ts';
 import { KafkaSink } from './kafka/sink.ts';
+import { KafkajsGroupMember } from './kafka/kafkajs-group-member.ts';
 import { TransactionSource } from './kafka/transaction-source.ts';
 import { LiveMetrics } from './metrics/live-metrics.ts';
 import { createMetricsRegistry } from './metrics/prometheus.ts';
@@ -25,6 +26,9 @@ import { loadOnnxModel } from './model/onnx-model.ts';
 import { kafkaLogCreator, type Logger } from './observability/logger.ts';
 
 export type ServiceState = 'starting' | 'running' | 'draining' | 'stopped' | 'failed';
+
+const SESSION_TIMEOUT_MS = 10_000;
+const REBALANCE_TIMEOUT_MS = 20_000;
 
 /** Wall-clock epoch milliseconds with sub-millisecond resolution (Kafka timestamps are epoch ms). */
 const nowMs = () => performance.timeOrigin + performance.now();
@@ -42,6 +46,7 @@ export class ScorerService {
   #consumerJoined = false;
   #brokerReachable = false;
   #model: ModelPort | undefined;
+  #source: TransactionSource | undefined;
   #http: Listening | undefined;
   #failure: unknown;
   /** Resolves when the service has stopped, with the exit code the process should end with. */
@@ -157,7 +162,21 @@ export class ScorerService {
     this.#closers.push({ name: 'producer', close: () => producer.disconnect() });
     producer.on(producer.events.DISCONNECT, () => (this.#brokerReachable = false));
     producer.on(producer.events.CONNECT, () => (this.#brokerReachable = true));
-    const sink = new KafkaSink(producer);
+    const sink = new KafkaSink(producer, {
+      // A dead letter the broker still refuses (its limit is below ours): keep where it came from and why.
+      replaceRejected: (record, reason) =>
+        record.topic === config.topics.deadLetters
+          ? {
+              topic: record.topic,
+              key: null,
+              value: null,
+              headers: [
+                ...record.headers.filter(([name]) => name.startsWith('dlq.')),
+                ['dlq.value.dropped', Buffer.from(reason)],
+              ],
+            }
+          : undefined,
+    });
 
     const admin = kafka.admin();
     await admin.connect();
@@ -186,25 +205,32 @@ export class ScorerService {
     const applyLabel = (label: Label) => void features.applyLabel(label);
     await runLabelSource(labels, config.topics.labels, codecs, applyLabel, sink, config.topics.deadLetters, metrics);
 
-    const consumer: Consumer = kafka.consumer({ groupId: config.groupId, allowAutoTopicCreation: false });
-    consumer.on(consumer.events.GROUP_JOIN, (e) => {
-      this.#consumerJoined = true;
-      this.#log.info({ partitions: e.payload.memberAssignment }, 'joined the consumer group');
+    const consumer: Consumer = kafka.consumer({
+      groupId: config.groupId,
+      allowAutoTopicCreation: false,
+      // A crashed member's partitions wait this long for a new owner (kafkajs' default is 30 s).
+      sessionTimeout: SESSION_TIMEOUT_MS,
+      rebalanceTimeout: REBALANCE_TIMEOUT_MS,
+      heartbeatInterval: SESSION_TIMEOUT_MS / 5,
     });
+    consumer.on(consumer.events.GROUP_JOIN, () => (this.#consumerJoined = true));
     consumer.on(consumer.events.CRASH, (e) => {
       this.#consumerJoined = false;
-      if (!e.payload.restart) this.#fail(e.payload.error);
+      if (e.payload.restart) this.#log.warn({ err: errorMessage(e.payload.error) }, 'consumer restarting');
+      else this.#fail(e.payload.error);
     });
     await consumer.connect();
-    const source = new TransactionSource(consumer, pipeline, sink, metrics, {
+    const member = new KafkajsGroupMember(consumer, config.topics.transactions, config.partitionsConcurrently);
+    const source = new TransactionSource(member, pipeline, sink, metrics, this.#log, {
       topic: config.topics.transactions,
-      partitionsConcurrently: config.partitionsConcurrently,
       chunkSize: 256,
       commitIntervalMs: 200,
       maxUnackedChunks: 32,
+      revokeWaitMs: REBALANCE_TIMEOUT_MS / 4,
       nowMs,
       onFatal: (error) => this.#fail(error),
     });
+    this.#source = source;
     // Closed first on stop: stop fetching, let the batches in hand finish, commit, then the producer and the rest.
     this.#closers.push({ name: 'transactions consumer', close: () => source.close() });
     await source.start();
@@ -213,7 +239,8 @@ export class ScorerService {
       metrics,
       registry: createMetricsRegistry(metrics),
       readiness: () => ({
-        consumerJoined: this.#consumerJoined,
+        // Joined and owning partitions: a member with none (more members than partitions) serves nothing.
+        consumerJoined: this.#consumerJoined && (this.#source?.assigned.length ?? 0) > 0,
         modelLoaded: this.#model !== undefined,
         brokerReachable: this.#brokerReachable,
       }),

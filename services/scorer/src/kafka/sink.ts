@@ -8,61 +8,142 @@ interface Waiter {
   reject: (error: unknown) => void;
 }
 
+/** Broker errors that belong to a record, not to the request: the other records of the request are fine. */
+const RECORD_ERRORS = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE', 'INVALID_RECORD', 'CORRUPT_MESSAGE']);
+
+export interface SinkOptions {
+  /**
+   * A record the broker refused on its own (too large, invalid): the record to send instead, or undefined when
+   * it cannot be replaced (then the send fails and the scorer stops without committing).
+   */
+  readonly replaceRejected?: (record: OutRecord, reason: string) => OutRecord | undefined;
+}
+
 /**
- * Sends decisions and dead letters with acks = all. One produce request is in flight at a time (the idempotent
- * producer's rule, which also keeps each partition's records in order); what arrives meanwhile is coalesced
- * into the next request, so under load requests grow instead of queueing: group commit, as Kafka's own
- * producer batches with linger. Each `send` resolves once the request holding its records is acknowledged.
- * kafkajs retries transient errors itself; what still fails rejects every send in that request.
+ * Sends decisions and dead letters with acks = all. Each topic is a lane of its own, so a dead letter can never
+ * fail the request that carries other records' decisions. In a lane one produce request is in flight at a time
+ * (the idempotent producer's rule, which also keeps each partition's records in order); what arrives meanwhile
+ * is coalesced into the next request, so under load requests grow instead of queueing: group commit, as
+ * Kafka's own producer batches with linger. Each `send` resolves once the requests holding its records are
+ * acknowledged. kafkajs retries transient errors itself; a request refused for one record's sake is sent again
+ * record by record, so only that record meets `replaceRejected`; what still fails rejects the sends concerned.
  */
 export class KafkaSink {
   readonly #producer: Producer;
-  #pending = new Map<string, Message[]>();
-  #pendingWaiters: Waiter[] = [];
-  #busy = false;
+  readonly #options: SinkOptions;
+  readonly #lanes = new Map<string, Lane>();
 
-  constructor(producer: Producer) {
+  constructor(producer: Producer, options: SinkOptions = {}) {
     this.#producer = producer;
+    this.#options = options;
   }
 
   send(records: readonly OutRecord[]): Promise<void> {
     if (records.length === 0) return Promise.resolve();
+    let first: Lane | undefined;
+    let others: Set<Lane> | undefined;
     for (const r of records) {
-      let list = this.#pending.get(r.topic);
-      if (list === undefined) this.#pending.set(r.topic, (list = []));
-      list.push({ key: r.key, value: r.value, headers: toKafkaHeaders(r.headers) });
+      let lane = this.#lanes.get(r.topic);
+      if (lane === undefined) this.#lanes.set(r.topic, (lane = new Lane(r.topic, this.#producer, this.#options)));
+      lane.add(r);
+      if (first === undefined) first = lane;
+      else if (lane !== first) (others ??= new Set()).add(lane);
     }
-    const acked = new Promise<void>((resolve, reject) => this.#pendingWaiters.push({ resolve, reject }));
+    if (others === undefined) return first!.waitAndFlush();
+    return Promise.all([first!.waitAndFlush(), ...[...others].map((l) => l.waitAndFlush())]).then(() => {});
+  }
+}
+
+class Lane {
+  readonly #topic: string;
+  readonly #producer: Producer;
+  readonly #options: SinkOptions;
+  #pending: OutRecord[] = [];
+  #waiters: Waiter[] = [];
+  #busy = false;
+
+  constructor(topic: string, producer: Producer, options: SinkOptions) {
+    this.#topic = topic;
+    this.#producer = producer;
+    this.#options = options;
+  }
+
+  add(record: OutRecord): void {
+    this.#pending.push(record);
+  }
+
+  /** A promise for the records added since the last call, acknowledged; starts a request if none is in flight. */
+  waitAndFlush(): Promise<void> {
+    const acked = new Promise<void>((resolve, reject) => this.#waiters.push({ resolve, reject }));
     if (!this.#busy) void this.#flush();
     return acked;
   }
 
   async #flush(): Promise<void> {
     this.#busy = true;
-    while (this.#pendingWaiters.length > 0) {
-      const batch = this.#pending;
-      const waiters = this.#pendingWaiters;
-      this.#pending = new Map();
-      this.#pendingWaiters = [];
+    while (this.#waiters.length > 0) {
+      const records = this.#pending;
+      const waiters = this.#waiters;
+      this.#pending = [];
+      this.#waiters = [];
       try {
-        await this.#producer.sendBatch({
-          acks: -1,
-          compression: CompressionTypes.None,
-          topicMessages: [...batch].map(([topic, messages]) => ({ topic, messages })),
-        });
+        await this.#sendAll(records);
         for (const w of waiters) w.resolve();
       } catch (error) {
-        const failure = new ScorerError(
-          'PRODUCE_FAILED',
-          `produce failed after retries: ${errorMessage(error)}`,
-          false,
-          {
-            cause: error,
-          },
-        );
+        const failure =
+          error instanceof ScorerError
+            ? error
+            : new ScorerError('PRODUCE_FAILED', `produce failed after retries: ${errorMessage(error)}`, false, {
+                cause: error,
+              });
         for (const w of waiters) w.reject(failure);
       }
     }
     this.#busy = false;
   }
+
+  async #sendAll(records: readonly OutRecord[]): Promise<void> {
+    try {
+      await this.#produce(records);
+    } catch (error) {
+      const reason = recordErrorType(error);
+      if (reason === undefined) throw error;
+      // One record spoilt the request: send them one by one, in order, to find it and keep the rest.
+      for (const record of records) {
+        try {
+          await this.#produce([record]);
+        } catch (single) {
+          const why = recordErrorType(single);
+          const replacement = why === undefined ? undefined : this.#options.replaceRejected?.(record, why);
+          if (replacement === undefined)
+            throw new ScorerError('PRODUCE_FAILED', `the broker refused a record on ${this.#topic}: ${why}`, false, {
+              cause: single,
+            });
+          await this.#produce([replacement]);
+        }
+      }
+    }
+  }
+
+  #produce(records: readonly OutRecord[]): Promise<unknown> {
+    const messages: Message[] = records.map((r) => ({
+      key: r.key,
+      value: r.value,
+      headers: toKafkaHeaders(r.headers),
+    }));
+    return this.#producer.sendBatch({
+      acks: -1,
+      compression: CompressionTypes.None,
+      topicMessages: [{ topic: this.#topic, messages }],
+    });
+  }
+}
+
+/** The broker's record-level error type anywhere in kafkajs' chain of causes, if there is one. */
+function recordErrorType(error: unknown): string | undefined {
+  for (let e = error as { type?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; depth++) {
+    if (typeof e.type === 'string' && RECORD_ERRORS.has(e.type)) return e.type;
+    e = e.cause as typeof e;
+  }
+  return undefined;
 }

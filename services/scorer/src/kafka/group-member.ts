@@ -1,0 +1,47 @@
+import type { InRecord } from '../core/scoring/records.ts';
+
+/** One fetch of one partition, as the member hands it to the source. */
+export interface PartitionBatch {
+  readonly topic: string;
+  readonly partition: number;
+  readonly records: readonly InRecord[];
+  /** The partition's high watermark when it was fetched (for lag). */
+  readonly highWatermark: bigint;
+}
+
+/** What the source may do while it works on a batch. */
+export interface BatchControl {
+  /** Keeps the membership alive during a long batch; rejects when the group is rebalancing (ends the batch). */
+  heartbeat(): Promise<void>;
+  /** Marks the batch's records up to `offset` as consumed, so the client fetches on after them. */
+  consumed(offset: string): void;
+}
+
+export interface GroupHandlers {
+  /** The member joined (again) and owns these partitions of the topic now. */
+  assigned(partitions: readonly number[]): void;
+  /**
+   * A rebalance has begun: the member's partitions are being revoked. May finish the work in hand and commit
+   * what is acknowledged; the client rejoins meanwhile, so this must not block the member for long.
+   */
+  revoking(): void;
+  batch(batch: PartitionBatch, control: BatchControl): Promise<void>;
+  /** An error the member cannot recover from by rejoining: the scorer must stop. */
+  fatal(error: unknown): void;
+}
+
+export type CommitOutcome = 'ok' | 'stale' | 'failed';
+
+/**
+ * A consumer-group member on one topic: the Kafka edge the transactions source needs, and nothing of a client's
+ * types. Rebalance-class errors never reach the handlers: the member ends the batch, rejoins and goes on.
+ */
+export interface GroupMember {
+  run(handlers: GroupHandlers): Promise<void>;
+  /** Commits next-offsets per partition; `stale` when the group has moved on to a generation without us. */
+  commit(offsets: readonly (readonly [partition: number, next: bigint])[]): Promise<CommitOutcome>;
+  /** Stops fetching (for a clean stop); the batches in hand go on. */
+  pause(): void;
+  /** Leaves the group and disconnects. */
+  close(): Promise<void>;
+}

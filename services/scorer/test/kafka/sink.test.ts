@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Producer, ProducerBatch } from 'kafkajs';
+import type { OutRecord } from '../../src/core/scoring/records.ts';
+import { KafkaSink } from '../../src/kafka/sink.ts';
+
+/** A producer that refuses any request holding a record whose value is `poison`, as the broker refuses one. */
+function fakeProducer(failWith: (batch: ProducerBatch) => Error | undefined) {
+  const requests: { topic: string; values: string[] }[] = [];
+  const producer = {
+    sendBatch(batch: ProducerBatch) {
+      const tm = batch.topicMessages![0]!;
+      requests.push({ topic: tm.topic, values: tm.messages.map((m) => String(m.value)) });
+      const error = failWith(batch);
+      return error ? Promise.reject(error) : Promise.resolve([]);
+    },
+  };
+  return { producer: producer as unknown as Producer, requests };
+}
+
+const tooLarge = () =>
+  Object.assign(new Error('retries exceeded'), {
+    name: 'KafkaJSNonRetriableError',
+    cause: Object.assign(new Error('too large'), { type: 'MESSAGE_TOO_LARGE' }),
+  });
+const hasPoison = (b: ProducerBatch) =>
+  b.topicMessages!.some((t) => t.messages.some((m) => String(m.value) === 'poison'));
+
+function rec(topic: string, value: string): OutRecord {
+  return { topic, key: 'k', value: Buffer.from(value), headers: [] };
+}
+
+test('decisions and dead letters go in separate requests, so a refused dead letter cannot fail decisions', async () => {
+  const { producer, requests } = fakeProducer((b) => (hasPoison(b) ? tooLarge() : undefined));
+  const sink = new KafkaSink(producer, {
+    replaceRejected: (r, reason) => ({ ...r, value: null, headers: [['dlq.value.dropped', Buffer.from(reason)]] }),
+  });
+  await sink.send([rec('decisions', 'd1'), rec('dlq', 'poison'), rec('decisions', 'd2'), rec('dlq', 'ok')]);
+  const decisions = requests.filter((r) => r.topic === 'decisions');
+  assert.deepEqual(decisions, [{ topic: 'decisions', values: ['d1', 'd2'] }]);
+  // The dead-letter request failed, was split record by record, and only the refused one was replaced.
+  assert.deepEqual(
+    requests.filter((r) => r.topic === 'dlq').map((r) => r.values),
+    [['poison', 'ok'], ['poison'], ['null'], ['ok']],
+  );
+});
+
+test('a record the broker refuses and nothing replaces fails the send with PRODUCE_FAILED', async () => {
+  const { producer } = fakeProducer((b) => (hasPoison(b) ? tooLarge() : undefined));
+  const sink = new KafkaSink(producer);
+  await assert.rejects(sink.send([rec('decisions', 'poison')]), (e: Error & { code?: string }) => {
+    assert.equal(e.code, 'PRODUCE_FAILED');
+    assert.match(e.message, /MESSAGE_TOO_LARGE/);
+    return true;
+  });
+});
+
+test('a request that fails for the request as a whole is not split, and rejects every send in it', async () => {
+  let calls = 0;
+  const { producer } = fakeProducer(() => (++calls === 1 ? new Error('broker gone') : undefined));
+  const sink = new KafkaSink(producer);
+  const first = sink.send([rec('decisions', 'a')]);
+  const second = sink.send([rec('decisions', 'b')]); // coalesced behind the first request
+  await assert.rejects(first, /broker gone/);
+  await second;
+  assert.equal(calls, 2);
+});

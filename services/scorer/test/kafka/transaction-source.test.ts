@@ -1,0 +1,190 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { pino } from 'pino';
+import type { InRecord, Outcome, OutRecord } from '../../src/core/scoring/records.ts';
+import type { BatchControl, CommitOutcome, GroupHandlers, GroupMember } from '../../src/kafka/group-member.ts';
+import { TransactionSource, type SourceOptions } from '../../src/kafka/transaction-source.ts';
+import { noopMetrics, type CommitResult } from '../../src/metrics/scorer-metrics.ts';
+
+/** A group member driven by the test: it delivers batches and rebalances when told, and records commits. */
+class FakeMember implements GroupMember {
+  handlers!: GroupHandlers;
+  readonly commits: [number, bigint][][] = [];
+  commitResult: CommitOutcome = 'ok';
+  closed = false;
+  heartbeatError: Error | undefined;
+
+  run(handlers: GroupHandlers): Promise<void> {
+    this.handlers = handlers;
+    return Promise.resolve();
+  }
+  commit(offsets: readonly (readonly [number, bigint])[]): Promise<CommitOutcome> {
+    this.commits.push(offsets.map(([p, o]) => [p, o]));
+    return Promise.resolve(this.commitResult);
+  }
+  pause(): void {}
+  close(): Promise<void> {
+    this.closed = true;
+    return Promise.resolve();
+  }
+  deliver(partition: number, offsets: number[]): Promise<void> {
+    const control: BatchControl = {
+      heartbeat: () => (this.heartbeatError ? Promise.reject(this.heartbeatError) : Promise.resolve()),
+      consumed: () => {},
+    };
+    const records = offsets.map((o) => record(partition, o));
+    return this.handlers.batch({ topic: 't', partition, records, highWatermark: 100n }, control);
+  }
+}
+
+function record(partition: number, offset: number): InRecord {
+  return { topic: 't', partition, offset: String(offset), timestamp: 0, key: null, value: null, headers: [] };
+}
+
+/** A sink whose sends are acknowledged only when the test says so, in any order. */
+class ManualSink {
+  readonly sends: { records: readonly OutRecord[]; ack: () => void; fail: (e: unknown) => void }[] = [];
+  send(records: readonly OutRecord[]): Promise<void> {
+    return new Promise((ack, fail) => this.sends.push({ records, ack, fail }));
+  }
+}
+
+const pipeline = {
+  process: (records: readonly InRecord[]): Promise<Outcome[]> =>
+    Promise.resolve(
+      records.map((r) => ({
+        kind: 'dead-letter' as const,
+        record: { topic: 'dlq', key: null, value: null, headers: [] },
+        stage: 'decode',
+        timestamp: r.timestamp,
+      })),
+    ),
+};
+
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+function setup(overrides: Partial<SourceOptions> = {}) {
+  const member = new FakeMember();
+  const sink = new ManualSink();
+  const fatal: unknown[] = [];
+  const commits: CommitResult[] = [];
+  const revoked: (readonly number[])[] = [];
+  const metrics = { ...noopMetrics, commit: (r: CommitResult) => commits.push(r) };
+  const source = new TransactionSource(member, pipeline, sink, metrics, pino({ level: 'silent' }), {
+    topic: 't',
+    chunkSize: 2,
+    commitIntervalMs: 60_000,
+    maxUnackedChunks: 100,
+    revokeWaitMs: 1000,
+    nowMs: () => 0,
+    onFatal: (e) => fatal.push(e),
+    onRevoked: (p) => {
+      revoked.push(p);
+      return Promise.resolve();
+    },
+    ...overrides,
+  });
+  return { member, sink, fatal, commits, revoked, source };
+}
+
+test('an offset is committed only once every earlier chunk of its partition is acknowledged', async () => {
+  const { member, sink, source } = setup();
+  await source.start();
+  member.handlers.assigned([0]);
+  await member.deliver(0, [10, 11, 12, 13]); // two chunks
+  assert.equal(sink.sends.length, 2);
+  sink.sends[1]!.ack(); // the later chunk first
+  await tick();
+  await source.commit();
+  assert.deepEqual(member.commits, [], 'nothing: the first chunk is not acknowledged yet');
+  sink.sends[0]!.ack();
+  await tick();
+  await source.commit();
+  assert.deepEqual(member.commits, [[[0, 14n]]]);
+});
+
+test('a rebalance stops new chunks, waits for sent ones, commits them, then hands the partitions over', async () => {
+  const { member, sink, source, revoked } = setup();
+  await source.start();
+  member.handlers.assigned([0, 1]);
+  await member.deliver(0, [0, 1]);
+  member.handlers.revoking();
+  assert.deepEqual(source.assigned, []);
+  await member.deliver(1, [5, 6]); // fetched before the rebalance was known: not started
+  assert.equal(sink.sends.length, 1);
+  assert.deepEqual(revoked, [], 'waits for the sent chunk');
+  sink.sends[0]!.ack();
+  await tick();
+  await tick();
+  assert.deepEqual(member.commits, [[[0, 2n]]]);
+  assert.deepEqual(revoked, [[0, 1]]);
+  member.handlers.assigned([1]);
+  assert.deepEqual(source.assigned, [1]);
+});
+
+test('an acknowledgement arriving after the partition moved away is never committed', async () => {
+  const { member, sink, source } = setup({ revokeWaitMs: 1 });
+  await source.start();
+  member.handlers.assigned([0]);
+  await member.deliver(0, [0, 1]);
+  member.handlers.revoking();
+  await new Promise((resolve) => setTimeout(resolve, 5)); // the revocation gives up waiting
+  member.handlers.assigned([3]);
+  sink.sends[0]!.ack();
+  await tick();
+  await source.commit();
+  assert.deepEqual(member.commits, []);
+});
+
+test('a rebalance error from the heartbeat ends the batch without stopping the scorer', async () => {
+  const { member, fatal, source, sink } = setup();
+  await source.start();
+  member.handlers.assigned([0]);
+  member.heartbeatError = Object.assign(new Error('The group is rebalancing'), { type: 'REBALANCE_IN_PROGRESS' });
+  await assert.rejects(member.deliver(0, [0, 1, 2, 3]), /rebalancing/);
+  assert.equal(sink.sends.length, 1, 'the batch ended after its first chunk');
+  assert.deepEqual(fatal, []);
+});
+
+test('a failed send stops the scorer and nothing after it is committed', async () => {
+  const { member, sink, fatal, source } = setup();
+  await source.start();
+  member.handlers.assigned([0]);
+  await member.deliver(0, [0, 1, 2, 3]);
+  sink.sends[0]!.fail(new Error('produce failed'));
+  sink.sends[1]!.ack();
+  await tick();
+  await source.commit();
+  assert.equal(fatal.length >= 1, true);
+  assert.deepEqual(member.commits, []);
+});
+
+test('a failed commit is tried again at the next commit; a stale one is not', async () => {
+  const { member, sink, source, commits } = setup();
+  await source.start();
+  member.handlers.assigned([0]);
+  await member.deliver(0, [0, 1]);
+  sink.sends[0]!.ack();
+  await tick();
+  member.commitResult = 'failed';
+  await source.commit();
+  member.commitResult = 'stale';
+  await source.commit();
+  await source.commit();
+  assert.deepEqual(commits, ['failed', 'stale']);
+  assert.deepEqual(member.commits, [[[0, 2n]], [[0, 2n]]]);
+});
+
+test('close finishes the chunks in hand, commits them and leaves the group; a second close does nothing more', async () => {
+  const { member, sink, source, revoked } = setup();
+  await source.start();
+  member.handlers.assigned([4]);
+  await member.deliver(4, [7]);
+  const closing = source.close();
+  sink.sends[0]!.ack();
+  await closing;
+  await source.close();
+  assert.deepEqual(member.commits, [[[4, 8n]]]);
+  assert.deepEqual(revoked, [[4]]);
+  assert.equal(member.closed, true);
+});
