@@ -1,10 +1,17 @@
 import type { RequestHandler } from 'express';
 
-/** What `/readyz` checks; every part must be true for the scorer to take traffic. */
+/** What `/readyz` checks; every part given must be true for the scorer to take traffic. */
 export interface Readiness {
   consumerJoined: boolean;
   modelLoaded: boolean;
   brokerReachable: boolean;
+  /**
+   * The member owns input partitions, or owns none only because the group has more members than partitions.
+   * False after a join that left it with nothing. Left out, it is not checked.
+   */
+  assigned?: boolean;
+  /** The member has caught up with its partitions after an assignment; left out, it is not checked. */
+  caughtUp?: boolean;
 }
 
 export type ReadinessCheck = () => Readiness | Promise<Readiness>;
@@ -21,7 +28,7 @@ export function readinessHandler(check: ReadinessCheck): RequestHandler {
         .json({ ready: false, failing: ['check'], error: error instanceof Error ? error.message : 'error' });
       return;
     }
-    const failing = (Object.keys(readiness) as (keyof Readiness)[]).filter((part) => !readiness[part]);
+    const failing = (Object.keys(readiness) as (keyof Readiness)[]).filter((part) => readiness[part] === false);
     res.status(failing.length === 0 ? 200 : 503).json({ ready: failing.length === 0, ...readiness, failing });
   };
 }

@@ -27,8 +27,15 @@ test('GET /api/latency returns every latency in both windows with encoded histog
   assert.equal(body.modelVersion, 'test-model-1');
   assert.equal(body.interval.index, 1);
   assert.deepEqual(body.totals.decisions, { APPROVE: 1, REVIEW: 1, DECLINE: 1 });
-  assert.equal(body.totals.degraded, 1);
-  assert.deepEqual(body.totals.deadLettersByStage, { decode: 1 });
+  assert.equal(body.totals.degraded, 2);
+  assert.deepEqual(body.totals.degradedByReason, { 'model-failed': 1, deadline: 1 });
+  assert.deepEqual(body.totals.deadLettersByStage, { decode: 1, label: 1 });
+  assert.deepEqual(body.consumerGroup, {
+    rebalances: 1,
+    commits: { ok: 2, stale: 1, failed: 0 },
+    assignment: [{ topic: 'transactions', partitions: [0, 1, 2, 5] }],
+  });
+  assert.deepEqual(body.state, { cards: 17, terminalCells: 230 });
   assert.deepEqual(body.lag, [{ topic: 'transactions', partition: 0, lag: 12 }]);
   assert.equal(body.history.length, 1);
   assert.equal(typeof body.throughput.inPerSecond, 'number');
@@ -57,6 +64,12 @@ test('GET /metrics is valid Prometheus text with the scorer, process and event-l
     'scorer_latency_max_seconds',
     'scorer_throughput_per_second',
     'scorer_consumer_lag',
+    'scorer_rebalances_total',
+    'scorer_assigned_partitions',
+    'scorer_assigned_partition_info',
+    'scorer_offset_commits_total',
+    'scorer_state_cards',
+    'scorer_state_terminal_cells',
     'scorer_model_info',
     'scorer_uptime_seconds',
     'process_resident_memory_bytes',
@@ -92,6 +105,42 @@ test('GET /readyz is 200 when every part is ready and 503 naming the parts that 
   });
 });
 
+test('GET /readyz reports the assignment and catching up when the caller checks them', async (t) => {
+  const { url, readiness } = await startDashboard(t);
+  readiness.assigned = false;
+  readiness.caughtUp = true;
+  let response = await fetch(`${url}/readyz`);
+  assert.equal(response.status, 503, 'joined, but owning no partition');
+  assert.deepEqual(await response.json(), {
+    ready: false,
+    consumerJoined: true,
+    modelLoaded: true,
+    brokerReachable: true,
+    assigned: false,
+    caughtUp: true,
+    failing: ['assigned'],
+  });
+
+  readiness.assigned = true;
+  readiness.caughtUp = false;
+  response = await fetch(`${url}/readyz`);
+  assert.equal(response.status, 503, 'assigned, but catching up');
+  assert.deepEqual(((await response.json()) as { failing: string[] }).failing, ['caughtUp']);
+
+  readiness.caughtUp = true;
+  response = await fetch(`${url}/readyz`);
+  assert.equal(response.status, 200);
+  assert.deepEqual(await response.json(), {
+    ready: true,
+    consumerJoined: true,
+    modelLoaded: true,
+    brokerReachable: true,
+    assigned: true,
+    caughtUp: true,
+    failing: [],
+  });
+});
+
 test('GET /readyz is 503 when the readiness check itself fails', async (t) => {
   const { url } = await startDashboard(t, {
     readiness: () => Promise.reject(new Error('admin client timed out')),
@@ -109,6 +158,7 @@ test('GET / serves the dashboard page and its scripts from this server only', as
   assert.match(page.headers.get('content-security-policy') ?? '', /default-src 'self'/);
   const html = await page.text();
   assert.match(html, /data-testid="chart-percentile-distribution"/);
+  assert.match(html, /data-testid="assigned-partitions"/);
   assert.doesNotMatch(html, /https?:\/\//, 'no asset from another host');
   for (const asset of ['dashboard.js', 'chart-panels.js', 'charts.js', 'format.js', 'style.css']) {
     const response = await fetch(`${url}/${asset}`);

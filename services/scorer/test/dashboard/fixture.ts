@@ -19,10 +19,17 @@ export async function startDashboard(t: TestContext, overrides: Partial<Dashboar
   metrics.setModelVersion('test-model-1');
   metrics.transactionsIn(3);
   metrics.decision('APPROVE', null);
-  metrics.decision('REVIEW', null);
+  metrics.decision('REVIEW', 'deadline');
   metrics.decision('DECLINE', 'model-failed');
   metrics.deadLetter('decode');
+  metrics.deadLetter('label');
   metrics.setLag('transactions', 0, 12);
+  metrics.rebalance();
+  metrics.setAssignment('transactions', [0, 1, 2, 5]);
+  metrics.commit('ok');
+  metrics.commit('ok');
+  metrics.commit('stale');
+  metrics.setStateSizes(17, 230);
   for (let us = 100; us <= 5000; us += 10) {
     metrics.recordLatency('process', us);
     metrics.recordLatency('e2e', us * 2);
