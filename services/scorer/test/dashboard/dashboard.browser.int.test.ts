@@ -29,6 +29,7 @@ const STATS = ['count', 'min', 'mean', 'p50', 'p90', 'p99', 'p99_9', 'p99_99', '
 const BATCHES = 40;
 const PER_BATCH = 15;
 const GOOD = BATCHES * PER_BATCH;
+const PARTITIONS = 3;
 const integer = new Intl.NumberFormat('en-US');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -117,7 +118,7 @@ test(
 
     const topics = scorerTopicEnv('dashboard');
     const brokers = testBrokers();
-    await createScorerTopics(topics, 3);
+    await createScorerTopics(topics, PARTITIONS);
     const config = loadConfig(
       {
         ...topics,
@@ -177,6 +178,13 @@ test(
           );
         }
         await producer.send({ topic: topics.TOPIC_TRANSACTIONS, messages });
+        // A label that does not decode: a dead letter of its own stage, shown with the transactions' ones.
+        if (b === BATCHES / 2) {
+          await producer.send({
+            topic: topics.TOPIC_LABELS,
+            messages: [{ key: 'card-bad3', value: Buffer.from([9]) }],
+          });
+        }
         await sleep(200);
       }
     })();
@@ -197,22 +205,33 @@ test(
     // Once every record is decided the counters stand still: the page must show them as the API does.
     const deadline = Date.now() + 30_000;
     let settled = await fetchSnapshot(url);
-    while (settled.totals.decisionsOut < GOOD || settled.totals.deadLetters < 2) {
+    while (settled.totals.decisionsOut < GOOD || settled.totals.deadLetters < 3) {
       assert.ok(Date.now() < deadline, `decided ${settled.totals.decisionsOut} of ${GOOD} in 30 s`);
       await sleep(200);
       settled = await fetchSnapshot(url);
     }
-    await sleep(300); // a margin for the lag gauges, which follow the consumer's fetches
+    await sleep(500); // a margin for the lag gauges, which follow the consumer's fetches, and the last commit
     settled = await fetchSnapshot(url);
     const final = await readPageUntil(page, 10_000, 'the settled counters', (readout) =>
       Number(readout.cells['taken-at']?.value) >= settled.takenAt ? readout : undefined,
     );
     const after = await fetchSnapshot(url);
-    assert.deepEqual([after.totals, after.lag], [settled.totals, settled.lag], 'the counters stood still');
-    const { totals } = settled;
+    assert.deepEqual(
+      [after.totals, after.lag, after.consumerGroup],
+      [settled.totals, settled.lag, settled.consumerGroup],
+      'the counters stood still',
+    );
+    const { totals, consumerGroup } = settled;
     assert.equal(totals.transactionsIn, GOOD + 2);
     assert.equal(totals.decisionsOut, GOOD);
-    assert.deepEqual(totals.deadLettersByStage, { decode: 1, validate: 1 });
+    assert.deepEqual(totals.deadLettersByStage, { decode: 1, validate: 1, label: 1 });
+    // The only member owns every partition, and has committed what it decided.
+    const owned = Array.from({ length: PARTITIONS }, (_, p) => p);
+    assert.deepEqual(consumerGroup.assignment, [{ topic: topics.TOPIC_TRANSACTIONS, partitions: owned }]);
+    assert.ok(consumerGroup.commits.ok > 0, 'offsets were committed');
+    assert.equal(consumerGroup.commits.failed, 0);
+    assertCell(final, 'assignment', `${topics.TOPIC_TRANSACTIONS}:${owned.join(',')}`);
+    assert.equal(final.cells['assignment']?.text, `${topics.TOPIC_TRANSACTIONS} · 0–${PARTITIONS - 1}`);
     assertCell(final, 'model-version', settled.modelVersion!);
     assert.ok(settled.modelVersion!.length > 0);
     for (const [testId, value] of [
@@ -222,6 +241,15 @@ test(
       ['dead-letters', totals.deadLetters],
       ['dead-letters-decode', 1],
       ['dead-letters-validate', 1],
+      ['dead-letters-label', 1],
+      ['assigned-partitions', PARTITIONS],
+      ['rebalances', consumerGroup.rebalances],
+      ...(['ok', 'stale', 'failed'] as const).map(
+        (result) => [`commits-${result}`, consumerGroup.commits[result]] as const,
+      ),
+      ...(['model-failed', 'deadline'] as const).map(
+        (reason) => [`degraded-${reason}`, totals.degradedByReason[reason]] as const,
+      ),
       ['lag-total', settled.lag.reduce((sum, p) => sum + p.lag, 0)],
       ...ACTIONS.map((action) => [`decisions-${action}`, totals.decisions[action]] as const),
     ] as const) {

@@ -9,7 +9,15 @@ import {
   renderOverTime,
   renderThroughput,
 } from './chart-panels.js';
-import { formatClock, formatCount, formatLatency, formatPercent, formatRate, formatUptime } from './format.js';
+import {
+  formatClock,
+  formatCount,
+  formatLatency,
+  formatPartitions,
+  formatPercent,
+  formatRate,
+  formatUptime,
+} from './format.js';
 
 const LATENCIES = [
   {
@@ -25,6 +33,8 @@ const WINDOWS = [
   { key: 'cumulative', label: 'since start' },
   { key: 'interval', label: 'last interval' },
 ];
+const DEGRADED_REASONS = { 'model-failed': 'model failed', deadline: 'deadline passed' };
+const COMMIT_RESULTS = ['ok', 'stale', 'failed'];
 const STATS = ['count', 'min', 'mean', 'p50', 'p90', 'p99', 'p99_9', 'p99_99', 'max', 'clamped'];
 const $ = (selector) => document.querySelector(selector);
 const byTestId = (id) => document.querySelector(`[data-testid="${CSS.escape(id)}"]`);
@@ -152,6 +162,30 @@ function render(s) {
     '#lag-empty',
     s.lag.map((p) => [`${p.topic} · ${p.partition}`, `lag-${p.topic}-${p.partition}`, p.lag]),
   );
+  renderGroup(s);
+}
+
+function renderGroup(s) {
+  const { assignment, rebalances, commits } = s.consumerGroup;
+  show(
+    'assigned-partitions',
+    assignment.reduce((sum, a) => sum + a.partitions.length, 0),
+    formatCount,
+  );
+  // In data-value as "topic:0,1,2 other:3" for the test; as text with runs of partitions folded into ranges.
+  const readable = assignment.map((a) => `${a.topic} · ${formatPartitions(a.partitions)}`).join('; ');
+  show('assignment', assignment.map((a) => `${a.topic}:${a.partitions.join(',')}`).join(' '), () => readable || 'none');
+  show('rebalances', rebalances, formatCount);
+  for (const result of COMMIT_RESULTS) show(`commits-${result}`, commits[result], formatCount);
+  renderRows(
+    '#degraded-rows',
+    undefined,
+    Object.entries(s.totals.degradedByReason).map(([reason, n]) => [
+      DEGRADED_REASONS[reason] ?? reason,
+      `degraded-${reason}`,
+      n,
+    ]),
+  );
   renderRows(
     '#dead-letter-rows',
     '#dead-letters-empty',
@@ -205,7 +239,7 @@ function renderRows(tbodySelector, emptySelector, rows) {
       return tr;
     }),
   );
-  $(emptySelector).hidden = rows.length > 0;
+  if (emptySelector) $(emptySelector).hidden = rows.length > 0;
 }
 
 function setConnection(state, text) {

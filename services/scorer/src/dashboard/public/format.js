@@ -46,3 +46,16 @@ export function formatNines(decades) {
   if (decades === 0) return '0%';
   return `${(100 - 100 / 10 ** decades).toFixed(Math.max(decades - 2, 0))}%`;
 }
+
+/** Sorted partition numbers, three or more in a row as a range: [0, 1, 2, 3, 7, 9, 10] → "0–3, 7, 9, 10". */
+export function formatPartitions(partitions) {
+  const runs = [];
+  for (const p of partitions) {
+    const run = runs.at(-1);
+    if (run && p === run[1] + 1) run[1] = p;
+    else runs.push([p, p]);
+  }
+  return runs
+    .map(([from, to]) => (to - from >= 2 ? `${from}–${to}` : from === to ? `${from}` : `${from}, ${to}`))
+    .join(', ');
+}

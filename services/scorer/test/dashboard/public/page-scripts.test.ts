@@ -12,6 +12,7 @@ interface Format {
   formatRate: (perSecond: number) => string;
   formatNines: (decades: number) => string;
   formatUptime: (seconds: number) => string;
+  formatPartitions: (partitions: number[]) => string;
 }
 interface Charts {
   logTicks: (min: number, max: number) => number[];
@@ -42,6 +43,14 @@ test('latencies are shown in µs, ms or s with three significant digits', async 
   assert.equal(formatRate(2.345), '2.3');
   assert.equal(formatRate(12_345.6), '12,346');
   assert.equal(formatUptime(3725), '1h 02m 05s');
+});
+
+test('partitions are listed with three or more in a row folded into a range', async () => {
+  const { formatPartitions } = await load<Format>('format.js');
+  assert.equal(formatPartitions([]), '');
+  assert.equal(formatPartitions([4]), '4');
+  assert.equal(formatPartitions([0, 1, 2, 3, 7, 9, 10]), '0–3, 7, 9, 10');
+  assert.equal(formatPartitions([0, 2, 4]), '0, 2, 4');
 });
 
 test('the percentile axis is labelled in nines', async () => {
