@@ -23,20 +23,30 @@ export class ScorerError extends CodedError<ScorerErrorCode> {
 
 export type ValidationErrorCode =
   | 'MISSING_ID'
+  | 'ID_TOO_LONG'
+  | 'ID_LOOKS_LIKE_PAN'
+  | 'FIELD_TOO_LONG'
   | 'AMOUNT_INVALID'
+  | 'AMOUNT_TOO_LARGE'
   | 'EVENT_TIME_ABSURD'
   | 'CURRENCY_INVALID'
   | 'COUNTRY_INVALID'
   | 'MCC_INVALID'
   | 'CHANNEL_INVALID'
-  | 'POSITION_INVALID';
+  | 'POSITION_INVALID'
+  | 'LABEL_SCENARIO_MISSING'
+  | 'LABEL_REPORTED_BEFORE_EVENT'
+  | 'LABEL_REPORTED_IN_FUTURE';
 
-/** A transaction that decodes but cannot be decided: it goes to the dead-letter topic. Never retryable. */
+/**
+ * A transaction or label that decodes but cannot be used: it goes to the dead-letter topic. Never retryable.
+ * The message names the field and the rule, never the value (it travels in a dead-letter header).
+ */
 export class ValidationError extends CodedError<ValidationErrorCode> {
   override readonly name = 'ValidationError';
   constructor(
     code: ValidationErrorCode,
-    /** The Transaction field at fault. */
+    /** The Transaction or Label field at fault. */
     readonly field: string,
     message: string,
   ) {
@@ -46,6 +56,16 @@ export class ValidationError extends CodedError<ValidationErrorCode> {
 
 export function isValidationError(error: unknown): error is ValidationError {
   return error instanceof ValidationError;
+}
+
+export type OutputErrorCode = 'DECISION_TOO_LARGE';
+
+/** A record the scorer made but cannot produce (the broker would refuse it): the input goes to the dead letters. */
+export class OutputError extends CodedError<OutputErrorCode> {
+  override readonly name = 'OutputError';
+  constructor(code: OutputErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, false, options);
+  }
 }
 
 export type FeatureErrorCode = 'SPEC_INVALID' | 'SPEC_MISMATCH' | 'CARD_STATE_INVALID';

@@ -1,77 +1,92 @@
 import { CHANNELS } from '../../../../schemas/src/types.ts';
 import type { Transaction } from '../../../../schemas/src/types.ts';
 import { ValidationError } from '../errors.ts';
+import { DEFAULT_INPUT_LIMITS } from './limits.ts';
+import type { InputLimits } from './limits.ts';
+import { looksLikePan } from './pan-shape.ts';
 
 export { ValidationError, isValidationError } from '../errors.ts';
 export type { ValidationErrorCode } from '../errors.ts';
 
-/** Event times before this are corrupt (the simulated world starts well after it). */
-export const EARLIEST_EVENT_TIME = Date.UTC(2000, 0, 1);
-export const DEFAULT_MAX_FUTURE_MS = 24 * 3600 * 1000;
-
-export interface ValidateOptions {
-  /** How far past `now` an event time may lie (producer clock skew, simulated clocks). Default one day. */
-  maxFutureMs?: number;
-}
-
 /**
  * Throws a `ValidationError` for a decoded transaction the features cannot trust. `now` is the caller's clock
- * (wall or simulated) so this stays pure. Runs on every record: no regexes, no allocation on the good path.
+ * (wall or simulated) so this stays pure. Runs on every record: no regexes, no allocation on the good path, and
+ * every length is checked (O(1)) before anything downstream hashes or stores the value. Messages name the field
+ * and the rule, never the value: they travel in dead-letter headers.
  */
-export function validateTransaction(tx: Transaction, now: number, options?: ValidateOptions): void {
-  checkId(tx.transactionId, 'transactionId');
-  checkId(tx.cardId, 'cardId');
-  checkId(tx.customerId, 'customerId');
-  checkId(tx.terminalId, 'terminalId');
-  checkId(tx.merchantId, 'merchantId');
+export function validateTransaction(tx: Transaction, now: number, limits: InputLimits = DEFAULT_INPUT_LIMITS): void {
+  const maxId = limits.maxIdLength;
+  checkId(tx.transactionId, 'transactionId', maxId);
+  checkId(tx.cardId, 'cardId', maxId);
+  checkNotPan(tx.cardId, 'cardId');
+  checkId(tx.customerId, 'customerId', maxId);
+  checkId(tx.terminalId, 'terminalId', maxId);
+  checkId(tx.merchantId, 'merchantId', maxId);
+  checkOptional(tx.deviceId, 'deviceId', maxId, 'ID_TOO_LONG');
+  checkOptional(tx.ipAddress, 'ipAddress', maxId, 'FIELD_TOO_LONG');
 
   const amount = tx.amountMinor;
   if (!Number.isSafeInteger(amount) || amount < 0) {
+    throw new ValidationError('AMOUNT_INVALID', 'amountMinor', 'amountMinor must be a non-negative integer');
+  }
+  if (amount > limits.maxAmountMinor) {
     throw new ValidationError(
-      'AMOUNT_INVALID',
+      'AMOUNT_TOO_LARGE',
       'amountMinor',
-      `amountMinor must be a non-negative integer, got ${amount}`,
+      `amountMinor must be at most ${limits.maxAmountMinor}`,
     );
   }
 
-  const time = tx.eventTime;
-  const maxFuture = options?.maxFutureMs ?? DEFAULT_MAX_FUTURE_MS;
-  if (!Number.isFinite(time) || time < EARLIEST_EVENT_TIME || time > now + maxFuture) {
-    throw new ValidationError(
-      'EVENT_TIME_ABSURD',
-      'eventTime',
-      `eventTime ${time} is before 2000 or more than ${maxFuture} ms after ${now}`,
-    );
-  }
+  checkEventTime(tx.eventTime, now, limits);
 
   if (!isUpperAlpha(tx.currency, 3)) {
-    throw new ValidationError(
-      'CURRENCY_INVALID',
-      'currency',
-      `currency must be 3 letters A-Z, got ${quote(tx.currency)}`,
-    );
+    throw new ValidationError('CURRENCY_INVALID', 'currency', 'currency must be 3 letters A-Z');
   }
   if (!isUpperAlpha(tx.terminalCountry, 2)) {
-    throw new ValidationError(
-      'COUNTRY_INVALID',
-      'terminalCountry',
-      `terminalCountry must be 2 letters A-Z, got ${quote(tx.terminalCountry)}`,
-    );
+    throw new ValidationError('COUNTRY_INVALID', 'terminalCountry', 'terminalCountry must be 2 letters A-Z');
   }
   if (!Number.isInteger(tx.mcc) || tx.mcc < 0 || tx.mcc > 9999) {
-    throw new ValidationError('MCC_INVALID', 'mcc', `mcc must be an integer in 0..9999, got ${tx.mcc}`);
+    throw new ValidationError('MCC_INVALID', 'mcc', 'mcc must be an integer in 0..9999');
   }
   if (!CHANNELS.includes(tx.channel)) {
-    throw new ValidationError('CHANNEL_INVALID', 'channel', `unknown channel ${quote(tx.channel)}`);
+    throw new ValidationError('CHANNEL_INVALID', 'channel', `channel must be one of ${CHANNELS.join(' ')}`);
   }
   if (!Number.isFinite(tx.terminalX) || !Number.isFinite(tx.terminalY)) {
     throw new ValidationError('POSITION_INVALID', 'terminalX', 'terminalX and terminalY must be finite');
   }
 }
 
-function checkId(value: unknown, field: string): void {
+/** A required id: a non-empty string of at most `max` UTF-16 units. */
+export function checkId(value: unknown, field: string, max: number): void {
   if (typeof value !== 'string' || value.length === 0) {
     throw new ValidationError('MISSING_ID', field, `${field} is missing or empty`);
+  }
+  if (value.length > max) {
+    throw new ValidationError('ID_TOO_LONG', field, `${field} is longer than ${max} characters`);
+  }
+}
+
+/** Card ids are tokens: one shaped like a card number is refused, so it is never echoed into a decision. */
+export function checkNotPan(value: string, field: string): void {
+  if (looksLikePan(value)) {
+    throw new ValidationError('ID_LOOKS_LIKE_PAN', field, `${field} looks like a card number (13-19 digits, Luhn)`);
+  }
+}
+
+/** An event time that is finite and within [eventTimeMin, now + maxFutureMs]. */
+export function checkEventTime(time: number, now: number, limits: InputLimits, field = 'eventTime'): void {
+  if (!Number.isFinite(time) || time < limits.eventTimeMin || time > now + limits.maxFutureMs) {
+    throw new ValidationError(
+      'EVENT_TIME_ABSURD',
+      field,
+      `${field} must be from ${new Date(limits.eventTimeMin).toISOString()} to ${limits.maxFutureMs} ms after now`,
+    );
+  }
+}
+
+function checkOptional(value: string | null, field: string, max: number, code: 'ID_TOO_LONG' | 'FIELD_TOO_LONG'): void {
+  if (typeof value === 'string' && value.length > max) {
+    throw new ValidationError(code, field, `${field} is longer than ${max} characters`);
   }
 }
 
@@ -82,8 +97,4 @@ function isUpperAlpha(value: unknown, length: number): boolean {
     if (c < 65 || c > 90) return false;
   }
   return true;
-}
-
-function quote(value: unknown): string {
-  return JSON.stringify(value) ?? String(value);
 }
