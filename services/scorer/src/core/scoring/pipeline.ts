@@ -1,15 +1,21 @@
 import type { SchemaCodecs } from '../../../../../schemas/src/codecs.ts';
 import type { Transaction } from '../../../../../schemas/src/types.ts';
 import { decide, decideDegraded } from '../policy/decide.ts';
+import { OutputError } from '../../errors.ts';
+import { DEFAULT_INPUT_LIMITS, DEFAULT_OUTPUT_LIMITS, maxUtf8Bytes } from '../limits.ts';
+import type { InputLimits, OutputLimits } from '../limits.ts';
 import type { PolicyConfig } from '../policy/policy-config.ts';
 import { validateTransaction } from '../validate.ts';
 import { deadLetter } from './dead-letter.ts';
 import type { InRecord, Outcome, RecordHeaders } from './records.ts';
 
-/** Features of one transaction into `out[offset..offset+width)`, updating the card's state. */
+/**
+ * Features of one transaction into `out[offset..offset+width)`, updating the card's state; `partition` is the
+ * input partition the transaction came from (it owns the transaction's share of the terminal counts).
+ */
 export interface FeatureExtractor {
   readonly width: number;
-  extract(tx: Transaction, out: Float32Array, offset: number): void;
+  extract(tx: Transaction, out: Float32Array, offset: number, partition: number): void;
 }
 
 export interface PipelineDeps {
@@ -22,12 +28,18 @@ export interface PipelineDeps {
   readonly topics: { readonly decisions: string; readonly deadLetters: string };
   readonly deadlineMs: number;
   readonly nowMs: () => number;
+  /** Bounds on ids, amounts and event times (default `DEFAULT_INPUT_LIMITS`). */
+  readonly limits?: InputLimits;
+  /** Bounds on decisions and dead letters, so the broker accepts them (default `DEFAULT_OUTPUT_LIMITS`). */
+  readonly output?: OutputLimits;
   /** Told once per batch in which the model could not be used, with the reason. */
   readonly onModelError?: (error: unknown) => void;
 }
 
 /** Decisions carry no headers; one shared empty list instead of one per record (the sink only reads it). */
 const NO_HEADERS: RecordHeaders = Object.freeze([]);
+/** A decision record's framing and its key's length varint, at their widest (the batch header included). */
+const DECISION_OVERHEAD = 128;
 
 /**
  * One step of the pipeline over the records of one partition, in order: decode → validate → features →
@@ -37,13 +49,19 @@ const NO_HEADERS: RecordHeaders = Object.freeze([]);
 
 export class ScoringPipeline {
   readonly #deps: PipelineDeps;
+  readonly #limits: InputLimits;
+  readonly #output: OutputLimits;
 
   constructor(deps: PipelineDeps) {
     this.#deps = deps;
+    this.#limits = deps.limits ?? DEFAULT_INPUT_LIMITS;
+    this.#output = deps.output ?? DEFAULT_OUTPUT_LIMITS;
   }
 
   async process(records: readonly InRecord[], receivedAtMs: number): Promise<Outcome[]> {
     const { codecs, features, topics } = this.#deps;
+    const limits = this.#limits;
+    const output = this.#output;
     const width = features.width;
     const outcomes: (Outcome | undefined)[] = new Array<Outcome | undefined>(records.length);
     const txs: Transaction[] = [];
@@ -59,15 +77,15 @@ export class ScoringPipeline {
           throw Object.assign(new Error('record has no value (tombstone)'), { code: 'NO_VALUE' });
         const tx = codecs.transaction.decode(record.value);
         stage = 'validate';
-        validateTransaction(tx, now);
+        validateTransaction(tx, now, limits);
         stage = 'features';
-        features.extract(tx, rows, txs.length * width);
+        features.extract(tx, rows, txs.length * width, record.partition);
         txs.push(tx);
         slots.push(i);
       } catch (error) {
         outcomes[i] = {
           kind: 'dead-letter',
-          record: deadLetter(record, topics.deadLetters, stage, error),
+          record: deadLetter(record, topics.deadLetters, stage, error, output),
           stage,
           timestamp: record.timestamp,
         };
@@ -96,19 +114,34 @@ export class ScoringPipeline {
         modelOk && anyInTime && inTime
           ? decide(scores[k]!, rows, k * width, this.#deps.policy)
           : decideDegraded(rows, k * width, this.#deps.policy);
-      const value = codecs.decision.encode({
-        transactionId: tx.transactionId,
-        cardId: tx.cardId,
-        action: verdict.action,
-        score: verdict.score,
-        // Read only by the encoder: the policy's shared frozen arrays need no copy.
-        reasons: verdict.reasons as string[],
-        modelVersion: this.#deps.modelVersion,
-        degraded: verdict.degraded,
-        eventTime: tx.eventTime,
-        decidedAt: Math.floor(decidedAt),
-        latencyUs: Math.max(0, Math.round((decidedAt - receivedAtMs) * 1000)),
-      });
+      let value: Buffer;
+      try {
+        value = codecs.decision.encode({
+          transactionId: tx.transactionId,
+          cardId: tx.cardId,
+          action: verdict.action,
+          score: verdict.score,
+          // Read only by the encoder: the policy's shared frozen arrays need no copy.
+          reasons: verdict.reasons as string[],
+          modelVersion: this.#deps.modelVersion,
+          degraded: verdict.degraded,
+          eventTime: tx.eventTime,
+          decidedAt: Math.floor(decidedAt),
+          latencyUs: Math.max(0, Math.round((decidedAt - receivedAtMs) * 1000)),
+        });
+        // The ids are bounded by validation, so this only fires when the limits are configured inconsistently.
+        if (value.length + maxUtf8Bytes(tx.cardId.length) + DECISION_OVERHEAD > output.maxMessageBytes) {
+          throw new OutputError('DECISION_TOO_LARGE', `the decision would exceed ${output.maxMessageBytes} bytes`);
+        }
+      } catch (error) {
+        outcomes[i] = {
+          kind: 'dead-letter',
+          record: deadLetter(record, topics.deadLetters, 'encode', error, output),
+          stage: 'encode',
+          timestamp: record.timestamp,
+        };
+        continue;
+      }
       outcomes[i] = {
         kind: 'decision',
         record: { topic: topics.decisions, key: tx.cardId, value, headers: NO_HEADERS },
