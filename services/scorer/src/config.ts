@@ -1,4 +1,6 @@
 import { resolve } from 'node:path';
+import { DEFAULT_INPUT_LIMITS, DEFAULT_OUTPUT_LIMITS, maxUtf8Bytes } from './core/limits.ts';
+import type { InputLimits, OutputLimits } from './core/limits.ts';
 import { ScorerError } from './errors.ts';
 
 const root = resolve(import.meta.dirname, '..', '..', '..');
@@ -40,42 +42,122 @@ export interface ScorerConfig {
   readonly metricsIntervalMs: number;
   readonly shutdownGraceMs: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Bounds on the ids, amounts and times of transactions and labels; a record outside them is dead-lettered. */
+  readonly limits: InputLimits;
+  /** Bounds on produced records, so the broker accepts every decision and dead letter. */
+  readonly output: OutputLimits;
 }
 
-/** Each setting: its environment variable, its command-line flag, its default and how to read it. */
+/** Each setting: its environment variable, its command-line flag, its default, and what it is (for `--help`). */
 const SETTINGS = {
-  brokers: ['KAFKA_BROKERS', '--brokers', '127.0.0.1:19092'],
-  tls: ['KAFKA_TLS', '--kafka-tls', 'false'],
-  tlsCaFile: ['KAFKA_TLS_CA_FILE', '--kafka-tls-ca-file', ''],
-  saslMechanism: ['KAFKA_SASL_MECHANISM', '--kafka-sasl-mechanism', 'none'],
-  saslUsername: ['KAFKA_SASL_USERNAME', '--kafka-sasl-username', ''],
+  brokers: ['KAFKA_BROKERS', '--brokers', '127.0.0.1:19092', 'bootstrap servers, host:port[,host:port...]'],
+  tls: ['KAFKA_TLS', '--kafka-tls', 'false', 'TLS to the brokers: true | false'],
+  tlsCaFile: ['KAFKA_TLS_CA_FILE', '--kafka-tls-ca-file', '', 'PEM file of a private CA (default: the system CAs)'],
+  saslMechanism: [
+    'KAFKA_SASL_MECHANISM',
+    '--kafka-sasl-mechanism',
+    'none',
+    'none | plain | scram-sha-256 | scram-sha-512',
+  ],
+  saslUsername: ['KAFKA_SASL_USERNAME', '--kafka-sasl-username', '', 'SASL user name'],
   // Environment only in practice: a flag would show the password in the process list.
-  saslPassword: ['KAFKA_SASL_PASSWORD', '--kafka-sasl-password', ''],
-  clientId: ['SCORER_CLIENT_ID', '--client-id', 'fraud-scorer'],
-  groupId: ['SCORER_GROUP_ID', '--group-id', 'fraud-scorer'],
-  instanceId: ['SCORER_INSTANCE_ID', '--instance-id', ''],
-  transactions: ['TOPIC_TRANSACTIONS', '--topic-transactions', 'transactions'],
-  labels: ['TOPIC_LABELS', '--topic-labels', 'transaction-labels'],
-  decisions: ['TOPIC_DECISIONS', '--topic-decisions', 'decisions'],
-  deadLetters: ['TOPIC_DLQ', '--topic-dlq', 'transactions.dlq'],
-  terminalCounts: ['TOPIC_TERMINAL_COUNTS', '--topic-terminal-counts', 'terminal-day-counts'],
-  modelPath: ['MODEL_PATH', '--model', resolve(root, 'model', 'fraud-model.onnx')],
-  featureSpecPath: ['FEATURE_SPEC_PATH', '--feature-spec', resolve(root, 'model', 'feature-spec.json')],
-  batchMaxRows: ['BATCH_MAX_ROWS', '--batch-max-rows', '64'],
-  batchMaxWaitMs: ['BATCH_MAX_WAIT_MS', '--batch-max-wait-ms', '1'],
-  deadlineMs: ['DEADLINE_MS', '--deadline-ms', '100'],
-  degradedMode: ['DEGRADED_MODE', '--degraded-mode', 'fail-open'],
-  reviewThreshold: ['REVIEW_THRESHOLD', '--review-threshold', ''],
-  declineThreshold: ['DECLINE_THRESHOLD', '--decline-threshold', ''],
-  amountLimit: ['AMOUNT_LIMIT', '--amount-limit', ''],
-  reportedCardAction: ['REPORTED_CARD_ACTION', '--reported-card-action', 'APPROVE'],
-  partitionsConcurrently: ['PARTITIONS_CONCURRENTLY', '--partitions-concurrently', '6'],
-  httpHost: ['HTTP_HOST', '--http-host', '127.0.0.1'],
-  httpPort: ['HTTP_PORT', '--http-port', '8787'],
-  metricsIntervalMs: ['METRICS_INTERVAL_MS', '--metrics-interval-ms', '10000'],
-  shutdownGraceMs: ['SHUTDOWN_GRACE_MS', '--shutdown-grace-ms', '15000'],
-  logLevel: ['LOG_LEVEL', '--log-level', 'info'],
-} as const satisfies Record<string, readonly [string, string, string]>;
+  saslPassword: ['KAFKA_SASL_PASSWORD', '--kafka-sasl-password', '', 'SASL password: set it in the environment'],
+  clientId: ['SCORER_CLIENT_ID', '--client-id', 'fraud-scorer', 'Kafka client id'],
+  groupId: ['SCORER_GROUP_ID', '--group-id', 'fraud-scorer', 'consumer group of the scorer instances'],
+  instanceId: ['SCORER_INSTANCE_ID', '--instance-id', '', "names this instance's terminal counts (default: generated)"],
+  transactions: ['TOPIC_TRANSACTIONS', '--topic-transactions', 'transactions', 'input topic'],
+  labels: ['TOPIC_LABELS', '--topic-labels', 'transaction-labels', 'fraud reports, read whole by every instance'],
+  decisions: ['TOPIC_DECISIONS', '--topic-decisions', 'decisions', 'output topic'],
+  deadLetters: ['TOPIC_DLQ', '--topic-dlq', 'transactions.dlq', 'dead letters'],
+  terminalCounts: [
+    'TOPIC_TERMINAL_COUNTS',
+    '--topic-terminal-counts',
+    'terminal-day-counts',
+    'compacted, shared terminal counts',
+  ],
+  modelPath: ['MODEL_PATH', '--model', resolve(root, 'model', 'fraud-model.onnx'), 'the ONNX model'],
+  featureSpecPath: [
+    'FEATURE_SPEC_PATH',
+    '--feature-spec',
+    resolve(root, 'model', 'feature-spec.json'),
+    'feature names, order and version',
+  ],
+  batchMaxRows: ['BATCH_MAX_ROWS', '--batch-max-rows', '64', 'rows per model call at most'],
+  batchMaxWaitMs: [
+    'BATCH_MAX_WAIT_MS',
+    '--batch-max-wait-ms',
+    '1',
+    'how long a row waits for company before the model runs',
+  ],
+  deadlineMs: [
+    'DEADLINE_MS',
+    '--deadline-ms',
+    '100',
+    "budget from the record's Kafka timestamp; later: rules only, degraded",
+  ],
+  degradedMode: ['DEGRADED_MODE', '--degraded-mode', 'fail-open', 'fail-open | fail-closed'],
+  reviewThreshold: ['REVIEW_THRESHOLD', '--review-threshold', '', "score cut-off for REVIEW (default: the model's)"],
+  declineThreshold: [
+    'DECLINE_THRESHOLD',
+    '--decline-threshold',
+    '',
+    "score cut-off for DECLINE (default: the model's)",
+  ],
+  amountLimit: [
+    'AMOUNT_LIMIT',
+    '--amount-limit',
+    '',
+    'amounts above this (major units) are at least reviewed (default: none)',
+  ],
+  reportedCardAction: [
+    'REPORTED_CARD_ACTION',
+    '--reported-card-action',
+    'APPROVE',
+    'least action for a card with a fraud report',
+  ],
+  partitionsConcurrently: ['PARTITIONS_CONCURRENTLY', '--partitions-concurrently', '6', 'partitions worked on at once'],
+  httpHost: ['HTTP_HOST', '--http-host', '127.0.0.1', 'dashboard and metrics address'],
+  httpPort: ['HTTP_PORT', '--http-port', '8787', 'dashboard and metrics port (0: any free port)'],
+  metricsIntervalMs: ['METRICS_INTERVAL_MS', '--metrics-interval-ms', '10000', 'the "last interval" of the histograms'],
+  shutdownGraceMs: ['SHUTDOWN_GRACE_MS', '--shutdown-grace-ms', '15000', 'bound on a clean stop'],
+  logLevel: ['LOG_LEVEL', '--log-level', 'info', 'fatal | error | warn | info | debug | trace | silent'],
+  maxIdLength: [
+    'MAX_ID_LENGTH',
+    '--max-id-length',
+    String(DEFAULT_INPUT_LIMITS.maxIdLength),
+    'longest id or text field of a transaction or label, in characters; longer: dead letter',
+  ],
+  maxAmountMinor: [
+    'MAX_AMOUNT_MINOR',
+    '--max-amount-minor',
+    String(DEFAULT_INPUT_LIMITS.maxAmountMinor),
+    'largest amount in minor units; larger: dead letter',
+  ],
+  eventTimeMin: [
+    'EVENT_TIME_MIN',
+    '--event-time-min',
+    new Date(DEFAULT_INPUT_LIMITS.eventTimeMin).toISOString(),
+    'earliest event time (ISO 8601 or epoch ms); earlier: dead letter',
+  ],
+  maxFutureMs: [
+    'MAX_FUTURE_MS',
+    '--max-future-ms',
+    String(DEFAULT_INPUT_LIMITS.maxFutureMs),
+    'how far past now an event time may lie; later: dead letter',
+  ],
+  labelMaxSkewMs: [
+    'LABEL_MAX_SKEW_MS',
+    '--label-max-skew-ms',
+    String(DEFAULT_INPUT_LIMITS.labelMaxSkewMs),
+    "how far past now a label's reportedAt may lie; later: dead letter",
+  ],
+  maxMessageBytes: [
+    'MAX_MESSAGE_BYTES',
+    '--max-message-bytes',
+    String(DEFAULT_OUTPUT_LIMITS.maxMessageBytes),
+    "largest record produced (at most the broker's max.message.bytes); larger dead letters are cut",
+  ],
+} as const satisfies Record<string, readonly [env: string, flag: string, fallback: string, meaning: string]>;
 
 type Key = keyof typeof SETTINGS;
 
@@ -84,11 +166,40 @@ function bad(key: Key, raw: string, expected: string): never {
   throw new ScorerError('BAD_CONFIG', `${flag} / ${envName} = '${raw}' is invalid: expected ${expected}`);
 }
 
+/** Thrown by `loadConfig` for `--help` / `-h`: print `text` and exit 0. */
+export class HelpRequested extends Error {
+  override readonly name = 'HelpRequested';
+  constructor(readonly text: string) {
+    super('help requested');
+  }
+}
+
+/** One line per setting: flag, variable, default, meaning. Defaults only: never a value from the environment. */
+export function helpText(): string {
+  const rows = Object.values(SETTINGS).map(([envName, flag, fallback, meaning]) => [
+    flag,
+    envName,
+    fallback === '' ? '-' : fallback,
+    meaning,
+  ]);
+  const widths = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r[c]!.length)));
+  const lines = rows.map((r) => `  ${r.map((cell, c) => (c < 3 ? cell.padEnd(widths[c]!) : cell)).join('  ')}`);
+  return [
+    'Usage: npm run scorer -- [--flag value | --flag=value]...',
+    'Every setting is a flag or an environment variable; a flag wins over the variable, which wins over the default.',
+    '',
+    `  ${['flag'.padEnd(widths[0]!), 'variable'.padEnd(widths[1]!), 'default'.padEnd(widths[2]!), 'meaning'].join('  ')}`,
+    ...lines,
+    '',
+  ].join('\n');
+}
+
 /**
  * The scorer's whole configuration, from flags (`--http-port 8080` or `--http-port=8080`) over environment
  * variables over defaults; validated, frozen. The only place that reads `process.env` and `argv`.
  */
 export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): ScorerConfig {
+  if (argv.includes('--help') || argv.includes('-h')) throw new HelpRequested(helpText());
   const byFlag = new Map<string, Key>(Object.entries(SETTINGS).map(([k, [, flag]]) => [flag, k as Key]));
   const flags = new Map<Key, string>();
   for (let i = 0; i < argv.length; i++) {
@@ -160,6 +271,26 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Sco
     terminalCounts: name('terminalCounts'),
   };
   const instanceId = str('instanceId') || `${groupId}-${process.pid}-${Date.now().toString(36)}`;
+  const eventTimeRaw = str('eventTimeMin');
+  const eventTimeMin = /^\d+$/.test(eventTimeRaw.trim()) ? Number(eventTimeRaw) : Date.parse(eventTimeRaw);
+  if (!(eventTimeMin >= 0 && eventTimeMin < Date.now())) {
+    bad('eventTimeMin', eventTimeRaw, 'an ISO 8601 time or epoch milliseconds, from 1970 to now');
+  }
+  const DAY_MS = 86_400_000;
+  const limits: InputLimits = Object.freeze({
+    maxIdLength: int('maxIdLength', 1, 4096),
+    maxAmountMinor: int('maxAmountMinor', 1, Number.MAX_SAFE_INTEGER),
+    eventTimeMin,
+    maxFutureMs: int('maxFutureMs', 0, 366 * DAY_MS),
+    labelMaxSkewMs: int('labelMaxSkewMs', 0, 366 * DAY_MS),
+  });
+  const output: OutputLimits = Object.freeze({
+    ...DEFAULT_OUTPUT_LIMITS,
+    // At least 64 KiB: room for the bounded key and headers of a dead letter, and any decision of bounded ids.
+    maxMessageBytes: int('maxMessageBytes', 65_536, 100_000_000),
+    // The key of a record whose card id is within the bound is never cut.
+    maxKeyBytes: Math.max(DEFAULT_OUTPUT_LIMITS.maxKeyBytes, maxUtf8Bytes(limits.maxIdLength)),
+  });
   return Object.freeze({
     brokers: Object.freeze(brokers),
     tls: tlsRaw === 'true' ? Object.freeze({ caFile: str('tlsCaFile') || null }) : false,
@@ -182,5 +313,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Sco
     metricsIntervalMs: int('metricsIntervalMs', 100, 3_600_000),
     shutdownGraceMs: int('shutdownGraceMs', 100, 600_000),
     logLevel: oneOf('logLevel', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+    limits,
+    output,
   });
 }

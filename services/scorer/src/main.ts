@@ -1,5 +1,5 @@
 // The scorer process: configuration, logger, signals. Everything else is wired in service.ts.
-import { loadConfig } from './config.ts';
+import { HelpRequested, loadConfig } from './config.ts';
 import { ScorerError, errorMessage } from './errors.ts';
 import { createLogger } from './observability/logger.ts';
 import { ScorerService } from './service.ts';
@@ -8,6 +8,10 @@ let config;
 try {
   config = loadConfig(process.env, process.argv.slice(2));
 } catch (error) {
+  if (error instanceof HelpRequested) {
+    console.log(error.text);
+    process.exit(0);
+  }
   console.error(`scorer: ${error instanceof ScorerError ? `[${error.code}] ` : ''}${errorMessage(error)}`);
   process.exit(2);
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { loadConfig } from '../src/config.ts';
+import { HelpRequested, loadConfig } from '../src/config.ts';
+import { DEFAULT_INPUT_LIMITS, DEFAULT_OUTPUT_LIMITS } from '../src/core/limits.ts';
 import { ScorerError } from '../src/errors.ts';
 
 test('defaults give a loopback dashboard, the local broker and the standard topic names', () => {
@@ -65,4 +66,86 @@ test('threshold overrides are probabilities with DECLINE at or above REVIEW; the
   assert.throws(() => loadConfig({ REVIEW_THRESHOLD: '1.5' }, []), /REVIEW_THRESHOLD = '1.5'/);
   assert.throws(() => loadConfig({ REVIEW_THRESHOLD: '0.6', DECLINE_THRESHOLD: '0.5' }, []), /DECLINE_THRESHOLD/);
   assert.throws(() => loadConfig({ AMOUNT_LIMIT: '-1' }, []), /AMOUNT_LIMIT = '-1'/);
+});
+
+test('input and output limits default to the core defaults, under the broker default message size', () => {
+  const config = loadConfig({}, []);
+  assert.deepEqual(config.limits, DEFAULT_INPUT_LIMITS);
+  assert.deepEqual(config.output, DEFAULT_OUTPUT_LIMITS);
+  assert.equal(config.limits.maxIdLength, 128);
+  assert.equal(config.limits.eventTimeMin, Date.UTC(2000, 0, 1));
+  assert.ok(config.output.maxMessageBytes <= 1_048_588, "at most Kafka's default max.message.bytes");
+  assert.ok(Object.isFrozen(config.limits) && Object.isFrozen(config.output));
+});
+
+test('every limit can be set, and the event-time floor reads ISO 8601 or epoch milliseconds', () => {
+  const config = loadConfig(
+    {
+      MAX_ID_LENGTH: '64',
+      MAX_AMOUNT_MINOR: '500000',
+      EVENT_TIME_MIN: '2015-06-01',
+      MAX_FUTURE_MS: '0',
+      LABEL_MAX_SKEW_MS: '60000',
+    },
+    ['--max-message-bytes', '500000'],
+  );
+  assert.deepEqual(config.limits, {
+    maxIdLength: 64,
+    maxAmountMinor: 500_000,
+    eventTimeMin: Date.UTC(2015, 5, 1),
+    maxFutureMs: 0,
+    labelMaxSkewMs: 60_000,
+  });
+  assert.equal(config.output.maxMessageBytes, 500_000);
+  assert.equal(loadConfig({ EVENT_TIME_MIN: '86400000' }, []).limits.eventTimeMin, 86_400_000);
+});
+
+test('a card id within the id bound is never cut from a dead letter key', () => {
+  assert.equal(loadConfig({ MAX_ID_LENGTH: '4096' }, []).output.maxKeyBytes, 3 * 4096);
+  assert.equal(loadConfig({ MAX_ID_LENGTH: '16' }, []).output.maxKeyBytes, DEFAULT_OUTPUT_LIMITS.maxKeyBytes);
+});
+
+for (const [env, named] of [
+  [{ MAX_ID_LENGTH: '0' }, /MAX_ID_LENGTH = '0'/],
+  [{ MAX_ID_LENGTH: '1000000' }, /MAX_ID_LENGTH = '1000000'/],
+  [{ MAX_AMOUNT_MINOR: '1e9' }, /MAX_AMOUNT_MINOR = '1e9'/],
+  [{ MAX_AMOUNT_MINOR: String(2 ** 62) }, /MAX_AMOUNT_MINOR/],
+  [{ EVENT_TIME_MIN: 'yesterday' }, /EVENT_TIME_MIN = 'yesterday'/],
+  [{ EVENT_TIME_MIN: '9999-01-01' }, /EVENT_TIME_MIN = '9999-01-01'/],
+  [{ MAX_FUTURE_MS: '-1' }, /MAX_FUTURE_MS = '-1'/],
+  [{ LABEL_MAX_SKEW_MS: 'a day' }, /LABEL_MAX_SKEW_MS = 'a day'/],
+  [{ MAX_MESSAGE_BYTES: '1000' }, /MAX_MESSAGE_BYTES = '1000'.*65536/],
+] as const) {
+  test(`a bad limit stops start-up with a message naming it (${String(named)})`, () => {
+    assert.throws(
+      () => loadConfig(env, []),
+      (e: unknown) => e instanceof ScorerError && e.code === 'BAD_CONFIG' && named.test(e.message),
+    );
+  });
+}
+
+test('--help lists every flag with its variable and default, one line each, and never a password', () => {
+  let help: unknown;
+  try {
+    loadConfig({ KAFKA_SASL_PASSWORD: 'hunter2-secret', MAX_ID_LENGTH: '77' }, ['--brokers', 'x:1', '--help']);
+  } catch (error) {
+    help = error;
+  }
+  assert.ok(help instanceof HelpRequested, 'a help signal, not a config');
+  const lines = help.text.split('\n');
+  for (const [flag, variable, fallback] of [
+    ['--brokers', 'KAFKA_BROKERS', '127.0.0.1:19092'],
+    ['--max-id-length', 'MAX_ID_LENGTH', '128'],
+    ['--max-message-bytes', 'MAX_MESSAGE_BYTES', '1000000'],
+    ['--event-time-min', 'EVENT_TIME_MIN', '2000-01-01T00:00:00.000Z'],
+    ['--label-max-skew-ms', 'LABEL_MAX_SKEW_MS', '86400000'],
+    ['--kafka-sasl-password', 'KAFKA_SASL_PASSWORD', '-'],
+  ] as const) {
+    const line = lines.filter((l) => l.trimStart().startsWith(`${flag} `));
+    assert.equal(line.length, 1, `one line for ${flag}`);
+    assert.match(line[0]!, new RegExp(`^\\s+${flag}\\s+${variable}\\s+${fallback.replace(/[.]/g, '\\.')}\\s`));
+  }
+  assert.ok(!help.text.includes('hunter2'), 'the environment is not printed');
+  assert.ok(!help.text.includes(' 77 '), 'defaults are printed, not the values in use');
+  assert.throws(() => loadConfig({}, ['-h']), HelpRequested);
 });
