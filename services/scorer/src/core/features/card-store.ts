@@ -30,7 +30,7 @@ export interface CardStoreOptions {
 /**
  * Per-card feature state of the partitions one scorer owns: a Map from card id to a slot, and fixed-size
  * records (`card-layout.ts`) in pages of 4096 that are allocated as cards arrive and never moved, so growth
- * copies nothing. Evicted slots are reused.
+ * copies nothing. Evicted slots are reused. Each slot also names its card, so the idle sweep walks slots.
  */
 export class CardStore {
   readonly idleMs: number;
@@ -38,6 +38,10 @@ export class CardStore {
   readonly #pages: CardPage[] = [];
   readonly #free: number[] = [];
   #nextSlot = 0;
+  /** Card id of each slot (undefined: free), so a sweep can walk slots without allocating. */
+  readonly #idOfSlot: (string | undefined)[] = [];
+  /** Next slot the idle sweep in progress looks at; -1 between passes. */
+  #sweepSlot = -1;
 
   constructor(options?: CardStoreOptions) {
     if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) {
@@ -74,9 +78,7 @@ export class CardStore {
   acquire(cardId: string, eventTime: number): number {
     const slot = this.#slots.get(cardId);
     if (slot === undefined) {
-      const created = this.#allocate();
-      this.#slots.set(cardId, created);
-      return created;
+      return this.#allocate(cardId);
     }
     const f64 = this.pageOf(slot).f64;
     const b64 = (slot & PAGE_MASK) * (CARD_RECORD_BYTES / 8);
@@ -101,8 +103,7 @@ export class CardStore {
   markFraudReported(cardId: string, reportedAt: number): void {
     let slot = this.#slots.get(cardId);
     if (slot === undefined) {
-      slot = this.#allocate();
-      this.#slots.set(cardId, slot);
+      slot = this.#allocate(cardId);
     }
     const { f64, u8 } = this.pageOf(slot);
     const b64 = (slot & PAGE_MASK) * (CARD_RECORD_BYTES / 8);
@@ -116,32 +117,51 @@ export class CardStore {
   }
 
   /**
-   * Frees the cards whose last transaction is more than `idleMs` plus a day of grace before `now` (event
-   * time; pass the partition's latest). The grace keeps a sweep from outrunning a slightly late record.
-   * Returns how many were evicted. O(cards): run it about once per simulated day.
+   * Frees the cards whose last transaction (or fraud report) is more than `idleMs` plus a day of grace before
+   * `now` (event time; pass the partition's latest). The grace keeps a sweep from outrunning a slightly late
+   * record. Returns how many were evicted. One whole pass, O(cards): a tool's call, not the scorer's hot path,
+   * which sweeps with `evictIdleStep`.
    */
   evictIdle(now: number): number {
+    this.#sweepSlot = -1;
+    return this.evictIdleStep(now, Number.POSITIVE_INFINITY);
+  }
+
+  /**
+   * One bounded step of an idle sweep: looks at up to `maxCards` slots, continuing the pass the previous step
+   * left off (a pass starts with the first step after the previous one ended), and evicts the cards idle as in
+   * `evictIdle` against this step's `now`. Returns how many were evicted; `sweeping` says whether the pass has
+   * slots left. Allocates nothing, so a step costs no garbage collection either.
+   */
+  evictIdleStep(now: number, maxCards: number): number {
     const cutoff = now - this.idleMs - DAY_MS;
+    const ids = this.#idOfSlot;
+    let slot = this.#sweepSlot < 0 ? 0 : this.#sweepSlot;
+    const end = Math.min(this.#nextSlot, slot + maxCards);
     let evicted = 0;
-    for (const [cardId, slot] of this.#slots) {
+    for (; slot < end; slot++) {
+      const cardId = ids[slot];
+      if (cardId === undefined) continue;
       const f64 = this.pageOf(slot).f64;
       const b64 = (slot & PAGE_MASK) * (CARD_RECORD_BYTES / 8);
       if (Math.max(f64[b64 + LAST_TIME_F64]!, f64[b64 + FRAUD_REPORTED_AT_F64]!) < cutoff) {
-        this.#slots.delete(cardId);
-        this.#clear(slot);
-        this.#free.push(slot);
+        this.#release(cardId, slot);
         evicted++;
       }
     }
+    this.#sweepSlot = slot < this.#nextSlot ? slot : -1;
     return evicted;
+  }
+
+  /** Whether an idle sweep pass started by `evictIdleStep` has slots left to look at. */
+  get sweeping(): boolean {
+    return this.#sweepSlot >= 0;
   }
 
   deleteCard(cardId: string): boolean {
     const slot = this.#slots.get(cardId);
     if (slot === undefined) return false;
-    this.#slots.delete(cardId);
-    this.#clear(slot);
-    this.#free.push(slot);
+    this.#release(cardId, slot);
     return true;
   }
 
@@ -164,15 +184,26 @@ export class CardStore {
     }
     let slot = this.#slots.get(cardId);
     if (slot === undefined) {
-      slot = this.#allocate();
-      this.#slots.set(cardId, slot);
+      slot = this.#allocate(cardId);
     }
     this.pageOf(slot).u8.set(bytes, (slot & PAGE_MASK) * CARD_RECORD_BYTES);
   }
 
-  #allocate(): number {
-    const reused = this.#free.pop();
-    if (reused !== undefined) return reused;
+  #allocate(cardId: string): number {
+    const slot = this.#free.pop() ?? this.#newSlot();
+    this.#slots.set(cardId, slot);
+    this.#idOfSlot[slot] = cardId;
+    return slot;
+  }
+
+  #release(cardId: string, slot: number): void {
+    this.#slots.delete(cardId);
+    this.#idOfSlot[slot] = undefined;
+    this.#clear(slot);
+    this.#free.push(slot);
+  }
+
+  #newSlot(): number {
     const slot = this.#nextSlot++;
     if (slot >>> PAGE_BITS === this.#pages.length) {
       const buffer = new ArrayBuffer(PAGE_RECORDS * CARD_RECORD_BYTES);

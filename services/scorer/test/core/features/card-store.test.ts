@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CARD_RECORD_BYTES } from '../../../src/core/features/card-layout.ts';
+import type { CardStore } from '../../../src/core/features/card-store.ts';
 import { FeatureError } from '../../../src/errors.ts';
 import { SECONDS_SINCE_PREV_CAP } from '../../../src/core/features/feature-params.ts';
 import { TerminalAggregate } from '../../../src/core/features/terminal-aggregate.ts';
@@ -82,4 +83,39 @@ test('cards beyond one page of records keep separate state', () => {
   assert.equal(h.cards.size, 5000);
   const r = h.run(tx({ cardId: 'c4500', eventTime: DAY0 + HOUR, amountMinor: 4500 }));
   assert.deepEqual([r.card_tx_count_1d, r.card_mean_amount_1d], [2, 45]);
+});
+
+/** A store of `n` cards whose last transactions are at DAY0, every third one also at DAY0 + 20 days. */
+function fill(n: number): CardStore {
+  const h = harness({ cards: { idleDays: 10 } });
+  for (let i = 0; i < n; i++) h.run(tx({ cardId: `c${i}`, eventTime: DAY0 }));
+  for (let i = 0; i < n; i += 3) h.run(tx({ cardId: `c${i}`, eventTime: DAY0 + 20 * DAY }));
+  return h.cards;
+}
+
+test('an idle sweep step looks at no more than its share of cards and a pass evicts what a full sweep does', () => {
+  const now = DAY0 + 12 * DAY;
+  const full = fill(1000);
+  assert.equal(full.evictIdle(now), 666);
+  const stepped = fill(1000);
+  let evicted = 0;
+  let steps = 0;
+  do {
+    const before = stepped.size;
+    evicted += stepped.evictIdleStep(now, 64);
+    assert.ok(before - stepped.size <= 64);
+    steps++;
+  } while (stepped.sweeping);
+  assert.deepEqual([evicted, stepped.size, steps], [666, full.size, Math.ceil(1000 / 64)]);
+  assert.deepEqual([...stepped.cardIds()].sort(), [...full.cardIds()].sort());
+});
+
+test('a sweep pass resumes where it stopped and the next pass starts from the first card', () => {
+  const cards = fill(10);
+  const later = DAY0 + 60 * DAY;
+  assert.equal(cards.evictIdleStep(DAY0, 4), 0, 'nothing idle yet');
+  assert.equal(cards.sweeping, true);
+  assert.equal(cards.evictIdleStep(later, 100), 6, 'the six not looked at yet');
+  assert.equal(cards.sweeping, false);
+  assert.equal(cards.evictIdleStep(later, 100), 4, 'a new pass');
 });
