@@ -64,7 +64,7 @@ export class StageRunner {
 
   /** Labels due before a transaction are applied just before it, as the export does (a tiny share of the cost). */
   features(): void {
-    const state = new FeatureState(this.#deps.spec, 'bench');
+    const state = new FeatureState(this.#deps.spec);
     const labelsBefore = this.#deps.input.labelsBefore;
     for (let i = 0; i < this.#n; i++) {
       for (const label of labelsBefore[i]!) state.applyLabel(label);
@@ -129,7 +129,7 @@ export class StageRunner {
    */
   async pipeline(): Promise<number> {
     const { codecs, model, policy, spec, input } = this.#deps;
-    const features = new FeatureState(spec, 'bench');
+    const features = new FeatureState(spec);
     const batcher = new MicroBatcher(model, { maxRows: 64, maxWaitMs: 1 });
     const pipeline = new ScoringPipeline({
       codecs,

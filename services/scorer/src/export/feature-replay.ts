@@ -25,7 +25,7 @@ export class FeatureReplay {
   readonly #row: Float32Array;
 
   constructor(spec: FeatureSpec) {
-    this.#state = new FeatureState(spec, 'export');
+    this.#state = new FeatureState(spec);
     this.#row = new Float32Array(this.#state.width);
     const names = spec.features.map((f) => f.name);
     this.header = `transaction_id,event_time,card_id,${names.join(',')},is_fraud,scenario\n`;

@@ -69,7 +69,7 @@ function stream(n: number): { txs: Transaction[]; labels: Label[] } {
 function run(txs: Transaction[], labels: Label[]): { wall: number; cpu: number } {
   const terminals = new TerminalAggregate();
   const cards = new CardStore();
-  const extractor = new FeatureExtractor(spec, { cards, terminals, source: 'bench' });
+  const extractor = new FeatureExtractor(spec, { cards, terminals });
   const row = new Float32Array(FEATURE_COUNT);
   let next = 0;
   let checksum = 0;

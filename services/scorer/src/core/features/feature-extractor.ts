@@ -16,8 +16,8 @@ export interface FeatureExtractorOptions {
   cards: CardStore;
   /** Shared by every extractor of the process (terminal windows are global). */
   terminals: TerminalAggregate;
-  /** Name under which this extractor's transactions are counted in `terminals`, e.g. `transactions-3`. */
-  source?: string;
+  /** Source (input partition) a transaction's terminal count is owned by when `extract` names none. Default 0. */
+  source?: number;
 }
 
 /**
@@ -30,7 +30,7 @@ export class FeatureExtractor {
   readonly specVersion: string;
   readonly #cards: CardStore;
   readonly #terminals: TerminalAggregate;
-  readonly #source: string;
+  readonly #source: number;
   readonly #terminalCounts: Float64Array;
 
   constructor(spec: FeatureSpec, options: FeatureExtractorOptions) {
@@ -49,8 +49,11 @@ export class FeatureExtractor {
     this.#terminalCounts = new Float64Array(2 * spec.windowsDays.length);
   }
 
-  /** Writes the row of `tx` into `out[offset .. offset + width)` and updates card and terminal state. */
-  extract(tx: Transaction, out: Float32Array, offset = 0): void {
+  /**
+   * Writes the row of `tx` into `out[offset .. offset + width)` and updates card and terminal state, counting
+   * `tx` at its terminal as a transaction of `source` (the input partition it came from).
+   */
+  extract(tx: Transaction, out: Float32Array, offset = 0, source = this.#source): void {
     const t = tx.eventTime;
     out[offset + F.amount] = tx.amountMinor / 100;
     // 1970-01-01 was a Thursday: day 0 has weekday 4 (Sunday = 0).
@@ -63,7 +66,7 @@ export class FeatureExtractor {
     out[offset + F.mcc_risk_group] = mccRiskGroup(tx.mcc);
 
     const counts = this.#terminalCounts;
-    this.#terminals.observe(tx.terminalId, t, this.#source, counts);
+    this.#terminals.observe(tx.terminalId, t, source, counts);
     out[offset + F.terminal_tx_count_1d] = counts[0]!;
     out[offset + F.terminal_risk_1d] = risk(counts[1]!, counts[0]!);
     out[offset + F.terminal_tx_count_7d] = counts[2]!;

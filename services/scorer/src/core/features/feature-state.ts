@@ -3,7 +3,19 @@ import { CardStore } from './card-store.ts';
 import { FeatureExtractor } from './feature-extractor.ts';
 import { DAY_MS } from './feature-params.ts';
 import type { FeatureSpec } from './feature-spec.ts';
-import { TerminalAggregate } from './terminal-aggregate.ts';
+import { DEFAULT_SOURCE, TerminalAggregate } from './terminal-aggregate.ts';
+
+export interface FeatureStateOptions {
+  cards?: CardStore;
+  terminals?: TerminalAggregate;
+  /**
+   * Cards looked at by the idle sweep per transaction while a sweep is under way (one starts per new event
+   * day). Default 256: a few microseconds a transaction, a pass over a million cards in about 4,000.
+   */
+  sweepStep?: number;
+}
+
+const DEFAULT_SWEEP_STEP = 256;
 
 /**
  * The feature state one scorer holds and the two things that change it: a transaction (its row is extracted and
@@ -15,24 +27,38 @@ export class FeatureState {
   readonly terminals: TerminalAggregate;
   readonly width: number;
   readonly #extractor: FeatureExtractor;
+  readonly #sweepStep: number;
   #sweptDay = 0;
 
-  constructor(spec: FeatureSpec, source: string, options?: { cards?: CardStore; terminals?: TerminalAggregate }) {
-    this.cards = options?.cards ?? new CardStore();
-    this.terminals = options?.terminals ?? new TerminalAggregate();
-    this.#extractor = new FeatureExtractor(spec, { cards: this.cards, terminals: this.terminals, source });
+  /**
+   * `options` may still be a string (the per-instance source name of before terminal counts were owned by
+   * input partitions); it is ignored.
+   */
+  constructor(spec: FeatureSpec, options?: FeatureStateOptions | string) {
+    const o = typeof options === 'string' ? {} : (options ?? {});
+    this.cards = o.cards ?? new CardStore();
+    this.terminals = o.terminals ?? new TerminalAggregate();
+    this.#sweepStep = o.sweepStep ?? DEFAULT_SWEEP_STEP;
+    if (!(this.#sweepStep >= 1)) throw new RangeError(`sweepStep must be at least 1, got ${this.#sweepStep}`);
+    this.#extractor = new FeatureExtractor(spec, { cards: this.cards, terminals: this.terminals });
     this.width = this.#extractor.width;
   }
 
-  /** Writes the row of a validated `tx` into `out[offset..offset+width)` and folds `tx` into the state. */
-  extract(tx: Transaction, out: Float32Array, offset: number): void {
+  /**
+   * Writes the row of a validated `tx` into `out[offset..offset+width)` and folds `tx` into the state; its
+   * terminal count is owned by `partition`, the input partition it came from (one source for a replay).
+   */
+  extract(tx: Transaction, out: Float32Array, offset: number, partition: number = DEFAULT_SOURCE): void {
     const day = Math.floor(tx.eventTime / DAY_MS);
     if (day > this.#sweptDay) {
-      // Memory only: features do not depend on when idle cards are swept.
-      this.cards.evictIdle(tx.eventTime);
       this.#sweptDay = day;
+      this.cards.evictIdleStep(tx.eventTime, this.#sweepStep);
+    } else if (this.cards.sweeping) {
+      // Memory only, in small steps so no call stalls: the store also clears an idle card at its next
+      // transaction, so features do not depend on when the sweep gets to a card.
+      this.cards.evictIdleStep(tx.eventTime, this.#sweepStep);
     }
-    this.#extractor.extract(tx, out, offset);
+    this.#extractor.extract(tx, out, offset, partition);
   }
 
   /** A fraud report; false when it was seen before (labels may be delivered twice). */

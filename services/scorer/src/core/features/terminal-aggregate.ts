@@ -6,19 +6,35 @@ export interface TerminalAggregateOptions {
   ringDays?: number;
   labelDelayDays?: number;
   windowsDays?: readonly number[];
+  /**
+   * How many days past the newest transaction day a label or a shared count may be and still count. Default
+   * 366: any lag between instances fits, a year-9999 record does not.
+   */
+  maxAheadDays?: number;
 }
 
-/** Called by `drainDirty` with a local source's current count of one (terminal, day) cell. */
-export type DirtyCountVisitor = (source: string, terminalId: string, day: number, count: number) => void;
+/** Called with a source's count of one (terminal, day) cell. */
+export type CellVisitor = (source: number, terminalId: string, day: number, count: number) => void;
+/** Called with a (source, terminal, day) cell that has left the ring: its shared record can be deleted. */
+export type ExpiredVisitor = (source: number, terminalId: string, day: number) => void;
 
-export const DEFAULT_SOURCE = 'local';
+/** The source of a transaction that names none (a replay has a single one). */
+export const DEFAULT_SOURCE = 0;
 const INITIAL_TERMINALS = 1024;
+const EMPTY = -1;
+/** Label ids looked at per `addLabel` for forgetting: keeps the id map bounded with no day-change stall. */
+const LABEL_PRUNE_STEP = 8;
 
 /**
  * Per-terminal, per-day transaction and fraud counts (days are UTC days since the epoch) for the delayed
  * terminal features. Several scorer instances see disjoint parts of every terminal's traffic, so transaction
- * counts are kept per source (e.g. per input partition) and summed; `setTransactions` is last-write-wins per
- * (source, terminal, day), so replaying a compacted topic of those cells is idempotent. Every instance reads
+ * counts are kept per source, the input partition the transaction came from, and summed. Sources this instance
+ * counts into are *owned* here: their changed cells are handed out to be shared (`drainDirty`), and so are their
+ * cells that leave the ring (`drainExpired`). Other sources are set from the shared record (`setTransactions`,
+ * last-write-wins per cell, so replaying a compacted topic is idempotent).
+ *
+ * The newest day, against which "too old" and "too far ahead" are judged, moves with transactions only, so a
+ * label or shared count from the far future cannot make every genuine one look too old. Every instance reads
  * the whole labels topic, so frauds need no merging; a label counts only from its `reportedAt`, which makes the
  * answer independent of when the label happened to arrive.
  */
@@ -26,15 +42,22 @@ export class TerminalAggregate {
   readonly ringDays: number;
   readonly labelDelayDays: number;
   readonly windowsDays: readonly number[];
+  readonly maxAheadDays: number;
   readonly #maxWindow: number;
   readonly #slots = new Map<string, number>();
   readonly #ids: string[] = [];
-  readonly #sourceIndex = new Map<string, number>();
-  readonly #sourceNames: string[] = [];
+  readonly #sourceIndex = new Map<number, number>();
+  readonly #sourceIds: number[] = [];
+  readonly #owned: boolean[] = [];
   #sourceCounts: Uint32Array[] = [];
   #sourceDirty: Uint8Array[] = [];
-  readonly #dirty: number[] = [];
-  #lastSourceName: string | undefined;
+  /** [sourceIndex, cell, ...] of owned cells changed since the last drain. */
+  #dirty: number[] = [];
+  /** [sourceIndex, slot, day, ...] of owned cells that left the ring, when tracked. */
+  #expired: number[] = [];
+  #trackExpired = false;
+  #expirySlot = 0;
+  #lastSource: number | undefined;
   #lastSourceIndex = -1;
   #capacity = INITIAL_TERMINALS;
   #dayTag: Int32Array;
@@ -44,7 +67,8 @@ export class TerminalAggregate {
   readonly #labels: (number[] | undefined)[] = [];
   /** transactionId → event day of every label counted, to drop redeliveries. */
   readonly #seenLabels = new Map<string, number>();
-  #maxDay = 0;
+  #labelPrune: MapIterator<[string, number]> | undefined;
+  #newestDay = EMPTY;
 
   constructor(options?: TerminalAggregateOptions) {
     this.labelDelayDays = options?.labelDelayDays ?? LABEL_DELAY_DAYS;
@@ -52,14 +76,18 @@ export class TerminalAggregate {
     this.#maxWindow = this.windowsDays[this.windowsDays.length - 1] ?? 0;
     const needed = this.labelDelayDays + this.#maxWindow + 1;
     this.ringDays = options?.ringDays ?? Math.max(45, needed);
+    this.maxAheadDays = options?.maxAheadDays ?? 366;
     if (this.windowsDays.some((w, i) => !Number.isInteger(w) || w < 1 || w <= (this.windowsDays[i - 1] ?? 0))) {
       throw new RangeError(`windowsDays must be ascending positive integers, got ${this.windowsDays.join(',')}`);
     }
     if (!Number.isInteger(this.ringDays) || this.ringDays < needed) {
       throw new RangeError(`ringDays must be an integer of at least ${needed}, got ${this.ringDays}`);
     }
+    if (!Number.isInteger(this.maxAheadDays) || this.maxAheadDays < 1) {
+      throw new RangeError(`maxAheadDays must be a positive integer, got ${this.maxAheadDays}`);
+    }
     const cells = this.#capacity * this.ringDays;
-    this.#dayTag = new Int32Array(cells);
+    this.#dayTag = new Int32Array(cells).fill(EMPTY);
     this.#total = new Uint32Array(cells);
     this.#frauds = new Uint32Array(cells);
   }
@@ -69,14 +97,28 @@ export class TerminalAggregate {
     return this.#slots.size;
   }
 
-  /** Adds `n` transactions seen by `source`; returns that source's new count for the day (-1: day too old). */
-  addTransactions(terminalId: string, day: number, n: number, source: string = DEFAULT_SOURCE): number {
-    return this.#addAt(this.#slotFor(terminalId), day, n, this.#source(source));
+  /** Terminal-day cells held: a ring of `ringDays` per terminal. */
+  get cells(): number {
+    return this.#slots.size * this.ringDays;
   }
 
-  #addAt(slot: number, day: number, n: number, s: number): number {
+  /** The newest day of a transaction counted here; -1 before the first. */
+  get newestDay(): number {
+    return this.#newestDay;
+  }
+
+  /** Adds `n` transactions of `source`; returns that source's new count for the day (-1: day out of range). */
+  addTransactions(terminalId: string, day: number, n: number, source: number = DEFAULT_SOURCE): number {
+    return this.#addAt(this.#slotFor(terminalId), day, n, source);
+  }
+
+  #addAt(slot: number, day: number, n: number, source: number): number {
+    if (!this.#advance(day)) return -1;
     const cell = this.#cell(slot, day);
     if (cell < 0) return -1;
+    const s = this.#source(source);
+    // A source counted into here is published from here (a replay or a scorer that never names its partitions).
+    this.#owned[s] = true;
     const counts = this.#sourceCounts[s]!;
     const count = counts[cell]! + n;
     counts[cell] = count;
@@ -89,13 +131,25 @@ export class TerminalAggregate {
     return count;
   }
 
-  /** Sets `source`'s count for (terminal, day), e.g. from another instance's changelog record. */
-  setTransactions(source: string, terminalId: string, day: number, n: number): boolean {
+  /** Sets `source`'s count for (terminal, day) from the shared record; 0 deletes it. False: day out of range. */
+  setTransactions(source: number, terminalId: string, day: number, n: number): boolean {
+    if (n === 0) return this.deleteTransactions(source, terminalId, day);
     const cell = this.#cell(this.#slotFor(terminalId), day);
     if (cell < 0) return false;
     const counts = this.#sourceCounts[this.#source(source)]!;
     this.#total[cell] = this.#total[cell]! + n - counts[cell]!;
     counts[cell] = n;
+    return true;
+  }
+
+  /** Forgets `source`'s count for (terminal, day), e.g. on a tombstone; false if there was none held. */
+  deleteTransactions(source: number, terminalId: string, day: number): boolean {
+    const cell = this.#readCell(terminalId, day);
+    const s = this.#sourceIndex.get(source);
+    if (cell < 0 || s === undefined) return false;
+    const counts = this.#sourceCounts[s]!;
+    this.#total[cell] = this.#total[cell]! - counts[cell]!;
+    counts[cell] = 0;
     return true;
   }
 
@@ -105,7 +159,7 @@ export class TerminalAggregate {
     return cell < 0 ? 0 : this.#total[cell]!;
   }
 
-  transactionsFrom(source: string, terminalId: string, day: number): number {
+  transactionsFrom(source: number, terminalId: string, day: number): number {
     const cell = this.#readCell(terminalId, day);
     const s = this.#sourceIndex.get(source);
     return cell < 0 || s === undefined ? 0 : this.#sourceCounts[s]![cell]!;
@@ -121,12 +175,12 @@ export class TerminalAggregate {
 
   /**
    * Counts a fraud label against its terminal on the day of the fraudulent transaction, visible to queries
-   * as of `reportedAt`. Returns false for a redelivered label or one too old to matter.
+   * as of `reportedAt`. Returns false for a redelivered label, or one too old or too far ahead to matter.
    */
   addLabel(label: Label): boolean {
     const day = Math.floor(label.eventTime / DAY_MS);
-    this.#advance(day);
-    if (day <= this.#maxDay - this.ringDays || this.#seenLabels.has(label.transactionId)) return false;
+    this.#pruneSeenLabels();
+    if (!this.#inRange(day) || this.#seenLabels.has(label.transactionId)) return false;
     this.#seenLabels.set(label.transactionId, day);
     const slot = this.#slotFor(label.terminalId);
     let list = this.#labels[slot];
@@ -134,7 +188,7 @@ export class TerminalAggregate {
       list = [];
       this.#labels[slot] = list;
     }
-    pruneLabels(list, this.#maxDay - this.ringDays);
+    if (this.#newestDay !== EMPTY) pruneLabels(list, this.#newestDay - this.ringDays);
     list.push(day, label.reportedAt);
     return true;
   }
@@ -150,10 +204,10 @@ export class TerminalAggregate {
   }
 
   /** `windowCounts`, then one transaction of `source` on the day of `eventTime`: one map lookup for both. */
-  observe(terminalId: string, eventTime: number, source: string, out: Float64Array): void {
+  observe(terminalId: string, eventTime: number, source: number, out: Float64Array): void {
     const slot = this.#slotFor(terminalId);
     this.#windowCountsAt(slot, eventTime, out);
-    this.#addAt(slot, Math.floor(eventTime / DAY_MS), 1, this.#source(source));
+    this.#addAt(slot, Math.floor(eventTime / DAY_MS), 1, source);
   }
 
   #windowCountsAt(slot: number, asOf: number, out: Float64Array): void {
@@ -166,7 +220,7 @@ export class TerminalAggregate {
     for (let back = 1; back <= this.#maxWindow; back++) {
       const day = end - back;
       const cell = base + (day % this.ringDays);
-      if (this.#dayTag[cell] === day) {
+      if (day >= 0 && this.#dayTag[cell] === day) {
         txs += this.#total[cell]!;
         frauds += this.#frauds[cell]!;
       }
@@ -185,42 +239,176 @@ export class TerminalAggregate {
     }
   }
 
+  /** Makes `source` owned here: its changes are handed out by `drainDirty` and `drainExpired`. */
+  own(source: number): void {
+    this.#owned[this.#source(source)] = true;
+  }
+
+  /** Stops owning `source`: its unshared changes and expiries are forgotten, its counts stay as shared ones. */
+  release(source: number): void {
+    const s = this.#sourceIndex.get(source);
+    if (s === undefined || this.#owned[s] !== true) return;
+    this.#owned[s] = false;
+    const dirty = this.#sourceDirty[s]!;
+    const kept: number[] = [];
+    for (let i = 0; i < this.#dirty.length; i += 2) {
+      if (this.#dirty[i] === s) dirty[this.#dirty[i + 1]!] = 0;
+      else kept.push(this.#dirty[i]!, this.#dirty[i + 1]!);
+    }
+    this.#dirty = kept;
+    this.#expired = this.#expired.filter((_, i, all) => all[i - (i % 3)] !== s);
+  }
+
+  isOwned(source: number): boolean {
+    const s = this.#sourceIndex.get(source);
+    return s !== undefined && this.#owned[s] === true;
+  }
+
+  /** The sources owned here, ascending. */
+  ownedSources(): number[] {
+    return this.#sourceIds.filter((_, s) => this.#owned[s] === true).sort((a, b) => a - b);
+  }
+
   /**
-   * Hands each (source, terminal, day) cell changed by `addTransactions` since the last drain to `visit`
-   * with its current count (what to publish to the shared compacted topic). Returns how many.
+   * Hands each owned (source, terminal, day) cell changed since the last drain to `visit` with its current
+   * count (what to share), and forgets that it changed; `only` limits it to some sources, the others stay
+   * pending. A cell emptied by the ring moving on is skipped (`drainExpired` names its old day). Returns how many.
    */
-  drainDirty(visit: DirtyCountVisitor): number {
+  drainDirty(visit: CellVisitor, only?: (source: number) => boolean): number {
     const dirty = this.#dirty;
-    const n = dirty.length / 2;
+    const kept: number[] = [];
+    let n = 0;
     for (let i = 0; i < dirty.length; i += 2) {
       const s = dirty[i]!;
       const cell = dirty[i + 1]!;
+      const source = this.#sourceIds[s]!;
+      if (only !== undefined && !only(source)) {
+        kept.push(s, cell);
+        continue;
+      }
       this.#sourceDirty[s]![cell] = 0;
-      const slot = Math.floor(cell / this.ringDays);
-      visit(this.#sourceNames[s]!, this.#ids[slot]!, this.#dayTag[cell]!, this.#sourceCounts[s]![cell]!);
+      const count = this.#sourceCounts[s]![cell]!;
+      if (count === 0) continue;
+      visit(source, this.#ids[Math.floor(cell / this.ringDays)]!, this.#dayTag[cell]!, count);
+      n++;
     }
-    dirty.length = 0;
+    this.#dirty = kept;
     return n;
+  }
+
+  /** Owned cells changed and not yet drained, of the sources `only` accepts (all without it). */
+  pendingCells(only?: (source: number) => boolean): number {
+    let n = 0;
+    for (let i = 0; i < this.#dirty.length; i += 2) if (only?.(this.#sourceIds[this.#dirty[i]!]!) ?? true) n++;
+    return n;
+  }
+
+  /**
+   * Marks a drained cell as changed again (its share did not get through), if `source` still owns it and the
+   * cell still holds that day. Returns whether it is pending now.
+   */
+  markDirty(source: number, terminalId: string, day: number): boolean {
+    const s = this.#sourceIndex.get(source);
+    const cell = this.#readCell(terminalId, day);
+    if (s === undefined || cell < 0 || this.#owned[s] !== true) return false;
+    if (this.#sourceDirty[s]![cell] === 0) {
+      this.#sourceDirty[s]![cell] = 1;
+      this.#dirty.push(s, cell);
+    }
+    return true;
+  }
+
+  /** From now on, owned cells that leave the ring are remembered for `drainExpired` (off by default). */
+  trackExpired(): void {
+    this.#trackExpired = true;
+  }
+
+  /**
+   * Looks at the ring cells of up to `maxTerminals` terminals, continuing where the last call stopped, and
+   * retires the owned cells of days that have left the ring (at or before the newest day - `ringDays`) for
+   * `drainExpired`. Bounded work: terminals that see no more traffic get their old days retired too.
+   */
+  sweepExpired(maxTerminals: number): void {
+    if (!this.#trackExpired || this.#newestDay === EMPTY) return;
+    const oldest = this.#newestDay - this.ringDays;
+    const terminals = this.#ids.length;
+    const steps = Math.min(maxTerminals, terminals);
+    for (let k = 0; k < steps; k++) {
+      if (this.#expirySlot >= terminals) this.#expirySlot = 0;
+      const slot = this.#expirySlot++;
+      const base = slot * this.ringDays;
+      for (let cell = base; cell < base + this.ringDays; cell++) {
+        const tag = this.#dayTag[cell]!;
+        if (tag !== EMPTY && tag <= oldest) this.#retire(slot, cell, tag);
+      }
+    }
+  }
+
+  /** Hands each retired (owned source, terminal, day) cell to `visit` once; `only` as in `drainDirty`. */
+  drainExpired(visit: ExpiredVisitor, only?: (source: number) => boolean): number {
+    const expired = this.#expired;
+    const kept: number[] = [];
+    let n = 0;
+    for (let i = 0; i < expired.length; i += 3) {
+      const source = this.#sourceIds[expired[i]!]!;
+      if (only !== undefined && !only(source)) {
+        kept.push(expired[i]!, expired[i + 1]!, expired[i + 2]!);
+        continue;
+      }
+      visit(source, this.#ids[expired[i + 1]!]!, expired[i + 2]!);
+      n++;
+    }
+    this.#expired = kept;
+    return n;
+  }
+
+  /** Retires a cell again whose deletion did not get through, if `source` is still owned here. */
+  reExpire(source: number, terminalId: string, day: number): void {
+    const s = this.#sourceIndex.get(source);
+    const slot = this.#slots.get(terminalId);
+    if (s !== undefined && slot !== undefined && this.#owned[s] === true) this.#expired.push(s, slot, day);
+  }
+
+  /** Moves owned counts of a cell leaving the ring (holding `day`) to the expired list and zeroes them. */
+  #retire(slot: number, cell: number, day: number): void {
+    for (let s = 0; s < this.#sourceCounts.length; s++) {
+      const counts = this.#sourceCounts[s]!;
+      const count = counts[cell]!;
+      if (count === 0 || this.#owned[s] !== true) continue;
+      if (this.#trackExpired) this.#expired.push(s, slot, day);
+      this.#total[cell] = this.#total[cell]! - count;
+      counts[cell] = 0;
+    }
   }
 
   #readCell(terminalId: string, day: number): number {
     const slot = this.#slots.get(terminalId);
-    if (slot === undefined) return -1;
+    if (slot === undefined || day < 0) return -1;
     const cell = slot * this.ringDays + (day % this.ringDays);
     return this.#dayTag[cell] === day ? cell : -1;
   }
 
-  /** The cell of (slot, day), rolled over to `day` if it holds an older day; -1 if it holds a newer one. */
+  /** Whether `day` is neither older than the ring nor too far ahead of the newest transaction day. */
+  #inRange(day: number): boolean {
+    const newest = this.#newestDay;
+    return day >= 0 && (newest === EMPTY || (day > newest - this.ringDays && day <= newest + this.maxAheadDays));
+  }
+
+  /**
+   * The cell of (slot, day), rolled over to `day` if it holds an older day (or an implausibly far future one);
+   * -1 if `day` is out of range or the cell holds a newer day.
+   */
   #cell(slot: number, day: number): number {
+    if (!this.#inRange(day)) return -1;
     const cell = slot * this.ringDays + (day % this.ringDays);
     const tag = this.#dayTag[cell]!;
     if (tag === day) return cell;
-    if (tag > day) return -1;
+    if (tag > day && this.#inRange(tag)) return -1;
+    if (tag !== EMPTY) this.#retire(slot, cell, tag);
     this.#dayTag[cell] = day;
     this.#total[cell] = 0;
     this.#frauds[cell] = 0;
     for (const counts of this.#sourceCounts) counts[cell] = 0;
-    this.#advance(day);
     return cell;
   }
 
@@ -235,18 +423,20 @@ export class TerminalAggregate {
     return slot;
   }
 
-  #source(name: string): number {
+  #source(source: number): number {
     // Nearly every call names the same source as the one before.
-    if (name === this.#lastSourceName) return this.#lastSourceIndex;
-    let s = this.#sourceIndex.get(name);
+    if (source === this.#lastSource) return this.#lastSourceIndex;
+    let s = this.#sourceIndex.get(source);
     if (s === undefined) {
-      s = this.#sourceNames.length;
-      this.#sourceIndex.set(name, s);
-      this.#sourceNames.push(name);
+      if (!Number.isInteger(source) || source < 0) throw new RangeError(`a source is a partition, got ${source}`);
+      s = this.#sourceIds.length;
+      this.#sourceIndex.set(source, s);
+      this.#sourceIds.push(source);
+      this.#owned.push(false);
       this.#sourceCounts.push(new Uint32Array(this.#capacity * this.ringDays));
       this.#sourceDirty.push(new Uint8Array(this.#capacity * this.ringDays));
     }
-    this.#lastSourceName = name;
+    this.#lastSource = source;
     this.#lastSourceIndex = s;
     return s;
   }
@@ -254,19 +444,34 @@ export class TerminalAggregate {
   #grow(): void {
     this.#capacity *= 2;
     const cells = this.#capacity * this.ringDays;
-    this.#dayTag = grown(this.#dayTag, new Int32Array(cells));
+    this.#dayTag = grown(this.#dayTag, new Int32Array(cells).fill(EMPTY));
     this.#total = grown(this.#total, new Uint32Array(cells));
     this.#frauds = grown(this.#frauds, new Uint32Array(cells));
     this.#sourceCounts = this.#sourceCounts.map((a) => grown(a, new Uint32Array(cells)));
     this.#sourceDirty = this.#sourceDirty.map((a) => grown(a, new Uint8Array(cells)));
   }
 
-  /** Tracks the newest day seen; once a day, forgets label ids too old to be redelivered into a window. */
-  #advance(day: number): void {
-    if (day <= this.#maxDay) return;
-    this.#maxDay = day;
-    const oldest = day - this.ringDays;
-    for (const [id, labelDay] of this.#seenLabels) if (labelDay <= oldest) this.#seenLabels.delete(id);
+  /** Moves the newest day to `day` of a transaction; false if `day` is too far ahead of it to be plausible. */
+  #advance(day: number): boolean {
+    const newest = this.#newestDay;
+    if (newest !== EMPTY && day > newest + this.maxAheadDays) return false;
+    if (day > newest) this.#newestDay = day;
+    return true;
+  }
+
+  /** A few steps of a pass over the label ids, forgetting those too old to be redelivered into a window. */
+  #pruneSeenLabels(): void {
+    if (this.#newestDay === EMPTY || this.#seenLabels.size === 0) return;
+    const oldest = this.#newestDay - this.ringDays;
+    const pass = (this.#labelPrune ??= this.#seenLabels.entries());
+    for (let k = 0; k < LABEL_PRUNE_STEP; k++) {
+      const next = pass.next();
+      if (next.done === true) {
+        this.#labelPrune = undefined;
+        return;
+      }
+      if (next.value[1] <= oldest) this.#seenLabels.delete(next.value[0]);
+    }
   }
 }
 

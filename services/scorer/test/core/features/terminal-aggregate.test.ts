@@ -84,41 +84,41 @@ test('addFrauds counts at once', () => {
 
 test('counts from several sources add up and setTransactions is last-write-wins per source', () => {
   const agg = new TerminalAggregate();
-  assert.equal(agg.addTransactions('T', D0, 2, 'p0'), 2);
-  assert.equal(agg.addTransactions('T', D0, 1, 'p0'), 3);
-  agg.setTransactions('p1', 'T', D0, 5);
+  assert.equal(agg.addTransactions('T', D0, 2, 0), 2);
+  assert.equal(agg.addTransactions('T', D0, 1, 0), 3);
+  agg.setTransactions(1, 'T', D0, 5);
   assert.equal(agg.transactions('T', D0), 8);
-  agg.setTransactions('p1', 'T', D0, 4);
-  agg.setTransactions('p1', 'T', D0, 4);
+  agg.setTransactions(1, 'T', D0, 4);
+  agg.setTransactions(1, 'T', D0, 4);
   assert.equal(agg.transactions('T', D0), 7);
-  assert.equal(agg.transactionsFrom('p0', 'T', D0), 3);
-  assert.equal(agg.transactionsFrom('p1', 'T', D0), 4);
+  assert.equal(agg.transactionsFrom(0, 'T', D0), 3);
+  assert.equal(agg.transactionsFrom(1, 'T', D0), 4);
 });
 
 test('a day older than what a ring cell holds is rejected, a newer one replaces it', () => {
   const agg = new TerminalAggregate({ ringDays: 45 });
   agg.addTransactions('T', D0 + 45, 3);
-  assert.equal(agg.setTransactions('p1', 'T', D0, 9), false);
+  assert.equal(agg.setTransactions(1, 'T', D0, 9), false);
   assert.equal(agg.addTransactions('T', D0, 1), -1);
   assert.equal(agg.transactions('T', D0 + 45), 3);
-  agg.setTransactions('p1', 'T', D0 + 90, 2);
+  agg.setTransactions(1, 'T', D0 + 90, 2);
   assert.deepEqual([agg.transactions('T', D0 + 45), agg.transactions('T', D0 + 90)], [0, 2]);
 });
 
 test('drainDirty hands over each locally changed cell once with its current count', () => {
   const agg = new TerminalAggregate();
-  agg.addTransactions('T', D0, 1, 'p0');
-  agg.addTransactions('T', D0, 1, 'p0');
-  agg.addTransactions('U', D0 + 1, 1, 'p1');
-  agg.setTransactions('remote', 'T', D0, 5);
+  agg.addTransactions('T', D0, 1, 0);
+  agg.addTransactions('T', D0, 1, 0);
+  agg.addTransactions('U', D0 + 1, 1, 1);
+  agg.setTransactions(2, 'T', D0, 5);
   const seen: unknown[] = [];
   assert.equal(
     agg.drainDirty((...args) => seen.push(args)),
     2,
   );
   assert.deepEqual(seen, [
-    ['p0', 'T', D0, 2],
-    ['p1', 'U', D0 + 1, 1],
+    [0, 'T', D0, 2],
+    [1, 'U', D0 + 1, 1],
   ]);
   assert.equal(
     agg.drainDirty(() => assert.fail('nothing changed since')),
@@ -128,8 +128,8 @@ test('drainDirty hands over each locally changed cell once with its current coun
 
 test('the aggregate grows past its initial capacity without losing counts', () => {
   const agg = new TerminalAggregate();
-  for (let i = 0; i < 3000; i++) agg.addTransactions(`T${i}`, D0, i % 7, 'p0');
-  agg.setTransactions('p1', 'T5', D0, 10);
+  for (let i = 0; i < 3000; i++) agg.addTransactions(`T${i}`, D0, i % 7, 0);
+  agg.setTransactions(1, 'T5', D0, 10);
   assert.equal(agg.size, 3000);
   assert.equal(agg.transactions('T2999', D0), 2999 % 7);
   assert.equal(agg.transactions('T5', D0), 15);
@@ -138,4 +138,114 @@ test('the aggregate grows past its initial capacity without losing counts', () =
 test('the ring must cover the delay and the longest window', () => {
   assert.throws(() => new TerminalAggregate({ ringDays: 37 }), RangeError);
   assert.equal(new TerminalAggregate({ ringDays: 38 }).ringDays, 38);
+});
+
+const FAR_DAY = Math.floor(Date.UTC(9999, 0, 1) / DAY);
+
+test('a label from year 9999 does not make the genuine labels after it too old', () => {
+  const agg = new TerminalAggregate();
+  assert.equal(agg.addLabel(label('early-future', FAR_DAY * DAY, FAR_DAY * DAY)), true, 'no transaction yet');
+  agg.addTransactions('T', D0 + 10, 1);
+  assert.equal(agg.addLabel(label('future', FAR_DAY * DAY + DAY, FAR_DAY * DAY)), false, 'far past the newest day');
+  assert.equal(agg.newestDay, D0 + 10);
+  assert.equal(agg.addLabel(label('genuine', DAY0 + 2 * DAY, DAY0 + 9 * DAY)), true);
+  assert.deepEqual(counts(agg, DAY0 + 12 * DAY), [0, 0, 0, 1, 0, 1], 'in the 7- and 30-day windows');
+});
+
+test('a shared count from year 9999 neither moves the newest day nor blocks its ring cell', () => {
+  const agg = new TerminalAggregate({ ringDays: 45 });
+  const future = D0 + 45 * Math.ceil((FAR_DAY - D0) / 45);
+  assert.equal(agg.setTransactions(1, 'T', future, 5), true, 'read before any transaction');
+  assert.equal(agg.addTransactions('T', D0, 2), 2, 'the same ring cell is taken back by a real day');
+  assert.equal(agg.newestDay, D0);
+  assert.equal(agg.transactions('T', D0), 2);
+  assert.equal(agg.setTransactions(1, 'T', future, 5), false, 'after a transaction: too far ahead');
+  assert.equal(agg.addFrauds('T', future, 1), false);
+  assert.equal(agg.transactions('T', D0), 2);
+});
+
+test('a transaction far ahead of the newest day is not counted and does not move it', () => {
+  const agg = new TerminalAggregate();
+  agg.addTransactions('T', D0, 1);
+  assert.equal(agg.addTransactions('T', FAR_DAY, 1), -1);
+  assert.equal(agg.newestDay, D0);
+  assert.equal(agg.addTransactions('T', D0 + 1, 1), 1, 'the next genuine day still counts');
+});
+
+test('a zero or deleted count of a source removes only that source from the cell', () => {
+  const agg = new TerminalAggregate();
+  agg.setTransactions(1, 'T', D0, 5);
+  agg.setTransactions(2, 'T', D0, 3);
+  assert.equal(agg.deleteTransactions(1, 'T', D0), true);
+  assert.equal(agg.transactions('T', D0), 3);
+  agg.setTransactions(2, 'T', D0, 0);
+  assert.equal(agg.transactions('T', D0), 0);
+  assert.equal(agg.deleteTransactions(1, 'U', D0), false, 'an unknown terminal is not created by a deletion');
+  assert.equal(agg.size, 1);
+});
+
+test('owned cells that leave the ring are retired once, when the ring moves on or by the sweep of an idle terminal', () => {
+  const agg = new TerminalAggregate({ ringDays: 45 });
+  agg.trackExpired();
+  agg.addTransactions('A', D0, 2, 0);
+  agg.addTransactions('B', D0, 3, 0);
+  agg.setTransactions(1, 'A', D0, 4);
+  agg.setTransactions(1, 'B', D0, 4);
+  agg.drainDirty(() => {});
+  agg.addTransactions('A', D0 + 45, 1, 0);
+  agg.sweepExpired(1);
+  agg.sweepExpired(1);
+  const expired: unknown[] = [];
+  assert.equal(
+    agg.drainExpired((...args) => expired.push(args)),
+    2,
+  );
+  assert.deepEqual(expired, [
+    [0, 'A', D0],
+    [0, 'B', D0],
+  ]);
+  agg.sweepExpired(10);
+  assert.equal(
+    agg.drainExpired(() => assert.fail('retired once')),
+    0,
+  );
+  assert.equal(agg.transactions('B', D0), 4, 'the idle cell keeps the shared count it is not the owner of');
+});
+
+test('a drained cell marked pending again is drained again unless its day has left the cell', () => {
+  const agg = new TerminalAggregate({ ringDays: 45 });
+  agg.addTransactions('T', D0, 2, 0);
+  agg.addTransactions('U', D0, 1, 0);
+  agg.drainDirty(() => {});
+  assert.equal(agg.markDirty(0, 'T', D0), true);
+  agg.addTransactions('U', D0 + 45, 1, 0);
+  assert.equal(agg.markDirty(0, 'U', D0), false);
+  assert.equal(agg.markDirty(1, 'T', D0), false, 'not an owned source');
+  const seen: unknown[] = [];
+  agg.drainDirty((...args) => seen.push(args));
+  assert.deepEqual(seen, [
+    [0, 'T', D0, 2],
+    [0, 'U', D0 + 45, 1],
+  ]);
+});
+
+test('draining some sources leaves the others pending, and a released source forgets its pending changes', () => {
+  const agg = new TerminalAggregate();
+  agg.addTransactions('T', D0, 1, 0);
+  agg.addTransactions('T', D0, 2, 1);
+  agg.addTransactions('T', D0, 3, 2);
+  assert.deepEqual(agg.ownedSources(), [0, 1, 2]);
+  const seen: unknown[] = [];
+  assert.equal(
+    agg.drainDirty(
+      (...args) => seen.push(args),
+      (s) => s === 1,
+    ),
+    1,
+  );
+  assert.deepEqual(seen, [[1, 'T', D0, 2]]);
+  agg.release(2);
+  assert.deepEqual([agg.isOwned(2), agg.pendingCells(), agg.transactionsFrom(2, 'T', D0)], [false, 1, 3]);
+  agg.own(2);
+  assert.equal(agg.isOwned(2), true);
 });
