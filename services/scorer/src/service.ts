@@ -29,6 +29,8 @@ export type ServiceState = 'starting' | 'running' | 'draining' | 'stopped' | 'fa
 
 const SESSION_TIMEOUT_MS = 10_000;
 const REBALANCE_TIMEOUT_MS = 20_000;
+/** A disconnect waits for the fetch in flight: kafkajs' default long poll (5 s) per consumer slowed every stop. */
+const FETCH_WAIT_MS = 500;
 
 /** Wall-clock epoch milliseconds with sub-millisecond resolution (Kafka timestamps are epoch ms). */
 const nowMs = () => performance.timeOrigin + performance.now();
@@ -136,6 +138,8 @@ export class ScorerService {
       topics: { decisions: config.topics.decisions, deadLetters: config.topics.deadLetters },
       deadlineMs: config.deadlineMs,
       nowMs,
+      limits: config.limits,
+      output: config.output,
       onModelError: (error) => {
         // At most one line a second: a broken model fails every batch.
         if (Date.now() - lastModelError > 1000)
@@ -163,6 +167,7 @@ export class ScorerService {
     producer.on(producer.events.DISCONNECT, () => (this.#brokerReachable = false));
     producer.on(producer.events.CONNECT, () => (this.#brokerReachable = true));
     const sink = new KafkaSink(producer, {
+      maxRequestBytes: config.output.maxMessageBytes,
       // A dead letter the broker still refuses (its limit is below ours): keep where it came from and why.
       replaceRejected: (record, reason) =>
         record.topic === config.topics.deadLetters
@@ -192,22 +197,33 @@ export class ScorerService {
       config.instanceId,
       this.#log,
     );
-    const countsConsumer: Consumer = kafka.consumer({ groupId: `${config.groupId}-counts-${config.instanceId}` });
+    const countsConsumer: Consumer = kafka.consumer({
+      groupId: `${config.groupId}-counts-${config.instanceId}`,
+      maxWaitTimeInMs: FETCH_WAIT_MS,
+    });
     await countsConsumer.connect();
     this.#closers.push({ name: 'terminal counts consumer', close: () => countsConsumer.disconnect() });
     await counts.follow(countsConsumer);
     counts.start(1000);
     this.#closers.push({ name: 'terminal counts', close: () => counts.close() });
 
-    const labels: Consumer = kafka.consumer({ groupId: `${config.groupId}-labels-${config.instanceId}` });
+    const labels: Consumer = kafka.consumer({
+      groupId: `${config.groupId}-labels-${config.instanceId}`,
+      maxWaitTimeInMs: FETCH_WAIT_MS,
+    });
     await labels.connect();
     this.#closers.push({ name: 'labels consumer', close: () => labels.disconnect() });
     const applyLabel = (label: Label) => void features.applyLabel(label);
-    await runLabelSource(labels, config.topics.labels, codecs, applyLabel, sink, config.topics.deadLetters, metrics);
+    await runLabelSource(labels, config.topics.labels, codecs, applyLabel, sink, config.topics.deadLetters, metrics, {
+      limits: config.limits,
+      output: config.output,
+      nowMs,
+    });
 
     const consumer: Consumer = kafka.consumer({
       groupId: config.groupId,
       allowAutoTopicCreation: false,
+      maxWaitTimeInMs: FETCH_WAIT_MS,
       // A crashed member's partitions wait this long for a new owner (kafkajs' default is 30 s).
       sessionTimeout: SESSION_TIMEOUT_MS,
       rebalanceTimeout: REBALANCE_TIMEOUT_MS,
@@ -239,8 +255,9 @@ export class ScorerService {
       metrics,
       registry: createMetricsRegistry(metrics),
       readiness: () => ({
-        // Joined and owning partitions: a member with none (more members than partitions) serves nothing.
-        consumerJoined: this.#consumerJoined && (this.#source?.assigned.length ?? 0) > 0,
+        consumerJoined: this.#consumerJoined,
+        // A member with no partitions (more members than partitions, or mid-rebalance) serves nothing.
+        assigned: (this.#source?.assigned.length ?? 0) > 0,
         modelLoaded: this.#model !== undefined,
         brokerReachable: this.#brokerReachable,
       }),
@@ -276,11 +293,14 @@ export class ScorerService {
       grace.unref();
       // Reverse order of opening: HTTP, the transactions consumer (drains the batch in hand), labels, producer…
       for (const { name, close } of [...this.#closers].reverse()) {
+        const began = Date.now();
         try {
           await close();
         } catch (error) {
           this.#log.warn({ err: errorMessage(error) }, `closing ${name} failed`);
         }
+        const tookMs = Date.now() - began;
+        if (tookMs > 1000) this.#log.warn({ tookMs }, `closing ${name} was slow`);
       }
       clearTimeout(grace);
       this.#state = failed ? 'failed' : 'stopped';

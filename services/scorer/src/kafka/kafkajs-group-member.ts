@@ -1,34 +1,11 @@
 import type { Consumer, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import type { InRecord } from '../core/scoring/records.ts';
 import type { CommitOutcome, GroupHandlers, GroupMember } from './group-member.ts';
+import { classifyKafkaError, errorTypes } from './kafkajs-errors.ts';
 import { fromKafkaHeaders } from './kafkajs-headers.ts';
-
-/** Error types after which the member must rejoin the group: the batch in hand ends, the process goes on. */
-const REJOIN = new Set([
-  'REBALANCE_IN_PROGRESS',
-  'ILLEGAL_GENERATION',
-  'UNKNOWN_MEMBER_ID',
-  'NOT_COORDINATOR_FOR_GROUP',
-  'GROUP_COORDINATOR_NOT_AVAILABLE',
-  'GROUP_LOAD_IN_PROGRESS',
-]);
 
 /** A commit refused because the group has moved to a generation this member is not (yet) part of. */
 const STALE_COMMIT = new Set(['REBALANCE_IN_PROGRESS', 'ILLEGAL_GENERATION', 'UNKNOWN_MEMBER_ID']);
-
-export type KafkaErrorClass = 'rejoin' | 'retriable' | 'fatal';
-
-/**
- * How the member treats an error out of a batch. Rebalance-class errors: rejoin. Other kafkajs errors
- * (request timeouts, lost connections, leader changes): kafkajs retries them and restarts the consumer itself,
- * reporting a crash it will not restart from as a CRASH event. Anything else is a fault in our own code.
- */
-export function classifyKafkaError(error: unknown): KafkaErrorClass {
-  const e = error as { type?: unknown; name?: unknown; retriable?: unknown } | null;
-  if (e && typeof e.type === 'string' && REJOIN.has(e.type)) return 'rejoin';
-  if (e && typeof e.name === 'string' && e.name.startsWith('KafkaJS')) return 'retriable';
-  return 'fatal';
-}
 
 /**
  * The group member on kafkajs: one topic, per-partition batches, manual commits. kafkajs' eager protocol revokes
@@ -91,8 +68,7 @@ export class KafkajsGroupMember implements GroupMember {
       );
       return 'ok';
     } catch (error) {
-      const type = (error as { type?: unknown }).type;
-      return typeof type === 'string' && STALE_COMMIT.has(type) ? 'stale' : 'failed';
+      return errorTypes(error).some((t) => STALE_COMMIT.has(t)) ? 'stale' : 'failed';
     }
   }
 

@@ -1,6 +1,7 @@
 import { CompressionTypes, type Message, type Producer } from 'kafkajs';
 import type { OutRecord } from '../core/scoring/records.ts';
 import { ScorerError, errorMessage } from '../errors.ts';
+import { errorTypes } from './kafkajs-errors.ts';
 import { toKafkaHeaders } from './kafkajs-headers.ts';
 
 interface Waiter {
@@ -12,6 +13,11 @@ interface Waiter {
 const RECORD_ERRORS = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE', 'INVALID_RECORD', 'CORRUPT_MESSAGE']);
 
 export interface SinkOptions {
+  /**
+   * Bytes of records per produce request, at most (the broker applies `max.message.bytes` to a partition's whole
+   * batch, so coalesced records are sent in requests under it). Default 1,000,000.
+   */
+  readonly maxRequestBytes?: number;
   /**
    * A record the broker refused on its own (too large, invalid): the record to send instead, or undefined when
    * it cannot be replaced (then the send fails and the scorer stops without committing).
@@ -103,6 +109,22 @@ class Lane {
   }
 
   async #sendAll(records: readonly OutRecord[]): Promise<void> {
+    const limit = this.#options.maxRequestBytes ?? 1_000_000;
+    let from = 0;
+    let bytes = 0;
+    for (let i = 0; i < records.length; i++) {
+      const size = recordBytes(records[i]!);
+      if (i > from && bytes + size > limit) {
+        await this.#sendSlice(records.slice(from, i));
+        from = i;
+        bytes = 0;
+      }
+      bytes += size;
+    }
+    await this.#sendSlice(from === 0 ? records : records.slice(from));
+  }
+
+  async #sendSlice(records: readonly OutRecord[]): Promise<void> {
     try {
       await this.#produce(records);
     } catch (error) {
@@ -139,11 +161,14 @@ class Lane {
   }
 }
 
+/** A record's size on the wire, near enough: key, value, headers and a little framing. */
+function recordBytes(r: OutRecord): number {
+  let n = 64 + (r.value?.length ?? 0) + (typeof r.key === 'string' ? r.key.length * 3 : (r.key?.length ?? 0));
+  for (const [name, value] of r.headers) n += name.length * 3 + value.length + 8;
+  return n;
+}
+
 /** The broker's record-level error type anywhere in kafkajs' chain of causes, if there is one. */
 function recordErrorType(error: unknown): string | undefined {
-  for (let e = error as { type?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; depth++) {
-    if (typeof e.type === 'string' && RECORD_ERRORS.has(e.type)) return e.type;
-    e = e.cause as typeof e;
-  }
-  return undefined;
+  return errorTypes(error).find((t) => RECORD_ERRORS.has(t));
 }

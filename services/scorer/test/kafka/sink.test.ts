@@ -65,3 +65,14 @@ test('a request that fails for the request as a whole is not split, and rejects 
   await second;
   assert.equal(calls, 2);
 });
+
+test('coalesced records are sent in requests that stay under the byte limit, in order', async () => {
+  const { producer, requests } = fakeProducer(() => undefined);
+  const sink = new KafkaSink(producer, { maxRequestBytes: 1000 });
+  const big = (v: string) => ({ topic: 'dlq', key: null, value: Buffer.from(v.padEnd(400, '.')), headers: [] });
+  await sink.send([big('a'), big('b'), big('c'), big('d'), big('e')]);
+  assert.deepEqual(
+    requests.map((r) => r.values.map((v) => v[0])),
+    [['a', 'b'], ['c', 'd'], ['e']],
+  );
+});
