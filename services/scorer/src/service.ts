@@ -117,7 +117,12 @@ export class ScorerService {
     } catch (error) {
       throw new ScorerError('BAD_CONFIG', `policy: ${errorMessage(error)}`);
     }
-    const features = new FeatureState(spec, config.instanceId);
+    const features = new FeatureState(spec);
+    const reportSizes = () => metrics.setStateSizes(features.cards.size, features.terminals.cells);
+    reportSizes();
+    const sizes = setInterval(reportSizes, config.metricsIntervalMs);
+    sizes.unref();
+    this.#closers.push({ name: 'state sizes', close: () => Promise.resolve(clearInterval(sizes)) });
     const batcher = new MicroBatcher(model, {
       maxRows: config.batchMaxRows,
       maxWaitMs: config.batchMaxWaitMs,
@@ -185,18 +190,12 @@ export class ScorerService {
 
     const admin = kafka.admin();
     await admin.connect();
-    try {
-      await createMissingTopics(admin, [{ name: config.topics.terminalCounts, partitions: 6, compacted: true }]);
-    } finally {
-      await admin.disconnect();
-    }
-    const counts = new TerminalCountsSync(
-      features.terminals,
-      producer,
-      config.topics.terminalCounts,
-      config.instanceId,
-      this.#log,
-    );
+    // Kept open: a partition taken over waits until the counts topic is read to its end (TerminalCountsSync).
+    this.#closers.push({ name: 'admin', close: () => admin.disconnect() });
+    await createMissingTopics(admin, [{ name: config.topics.terminalCounts, partitions: 6, compacted: true }]);
+    const counts = new TerminalCountsSync(features.terminals, producer, config.topics.terminalCounts, this.#log, {
+      admin,
+    });
     const countsConsumer: Consumer = kafka.consumer({
       groupId: `${config.groupId}-counts-${config.instanceId}`,
       maxWaitTimeInMs: FETCH_WAIT_MS,
@@ -245,6 +244,8 @@ export class ScorerService {
       revokeWaitMs: REBALANCE_TIMEOUT_MS / 4,
       nowMs,
       onFatal: (error) => this.#fail(error),
+      onAssigned: (partitions) => counts.assigned(partitions),
+      onRevoked: (partitions) => counts.revoked(partitions),
     });
     this.#source = source;
     // Closed first on stop: stop fetching, let the batches in hand finish, commit, then the producer and the rest.

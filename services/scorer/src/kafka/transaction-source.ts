@@ -20,7 +20,8 @@ export interface SourceOptions {
   /** A failure that must stop the scorer (its records are not committed, so they will be decided again). */
   readonly onFatal: (error: unknown) => void;
   /** Partitions owned after a join, and partitions about to be given up (for state that follows partitions). */
-  readonly onAssigned?: (partitions: readonly number[]) => void;
+  /** No record of the new assignment is scored before the promise it returns resolves. */
+  readonly onAssigned?: (partitions: readonly number[]) => Promise<void> | void;
   readonly onRevoked?: (partitions: readonly number[]) => Promise<void>;
 }
 
@@ -46,6 +47,8 @@ export class TransactionSource {
   #timer: NodeJS.Timeout | undefined;
   #committing: Promise<void> = Promise.resolve();
   #revokingDone: Promise<void> = Promise.resolve();
+  /** Resolves once the current assignment's state is in place (the revocation before it finished, too). */
+  #assignmentReady: Promise<void> = Promise.resolve();
   #closing: Promise<void> | undefined;
   readonly #inFlight = new Set<Promise<void>>();
   /** Per partition, the acknowledgement of its latest chunk (which implies all earlier ones). */
@@ -162,7 +165,9 @@ export class TransactionSource {
     this.#metrics.setAssignment(this.#options.topic, partitions);
     this.#log.info({ partitions }, 'joined the consumer group');
     // The revocation's commit was taken before this generation began; new work waits for nothing of it.
-    void this.#revokingDone.then(() => this.#options.onAssigned?.(partitions));
+    this.#assignmentReady = this.#revokingDone
+      .then(() => this.#options.onAssigned?.(partitions))
+      .catch((error: unknown) => this.#log.warn({ err: String(error) }, 'assignment hook failed'));
   }
 
   async #handleBatch(batch: PartitionBatch, control: BatchControl): Promise<void> {
@@ -171,6 +176,7 @@ export class TransactionSource {
     const metrics = this.#metrics;
     const ledger = this.#ledger;
     const generation = ledger.generation;
+    await this.#assignmentReady;
     for (let start = 0; start < records.length; start += chunkSize) {
       // A rebalance or a stop ends the batch: what is not sent is fetched again by whoever owns it next.
       if (this.#closing !== undefined || !ledger.isCurrent(generation, partition)) return;
