@@ -94,8 +94,22 @@ export class TerminalCountsSync {
     return { ...this.#stats };
   }
 
-  /** Reads every partition's counts from the start of the topic, then keeps following it. */
+  /**
+   * Reads every partition's counts from the start of the topic, then keeps following it. The start even when
+   * the consumer's group has committed offsets (a restart under the same group id): memory starts empty.
+   */
   async follow(consumer: Consumer): Promise<void> {
+    let rewound = false;
+    consumer.on(consumer.events.GROUP_JOIN, (e) => {
+      if (rewound) return;
+      rewound = true;
+      const assignment = e.payload.memberAssignment as Record<string, number[] | undefined>;
+      for (const partition of assignment[this.#topic] ?? []) {
+        this.#positions.delete(partition);
+        // -2: kafkajs' earliest offset. Re-reading what was already applied is harmless (last write wins).
+        consumer.seek({ topic: this.#topic, partition, offset: '-2' });
+      }
+    });
     await consumer.subscribe({ topic: this.#topic, fromBeginning: true });
     await consumer.run({
       eachBatch: ({ batch }) => {
@@ -111,7 +125,7 @@ export class TerminalCountsSync {
     for (const m of messages) this.#apply(m.key, m.value);
     const skipped = this.#stats.skipped - skippedBefore;
     if (skipped > 0) this.#log.warn({ skipped, partition }, 'terminal counts records ignored: malformed key or value');
-    if (next > (this.#positions.get(partition) ?? 0)) this.#positions.set(partition, next);
+    this.#positions.set(partition, next);
     for (const waiter of this.#waiters) if (this.#reached(waiter.targets)) waiter.done();
   }
 

@@ -30,14 +30,14 @@ async function countsTopic(t: TestContext) {
   const admin = kafka.admin();
   await admin.connect();
   t.after(() => admin.disconnect());
-  const instance = async (name: string) => {
+  const instance = async (name: string, groupId = uniqueTopic(`counts-${name}`)) => {
     const terminals = new TerminalAggregate();
     const sync = new TerminalCountsSync(terminals, producer, topic, log, { admin });
-    const consumer = kafka.consumer({ groupId: uniqueTopic(`counts-${name}`) });
+    const consumer = kafka.consumer({ groupId });
     await consumer.connect();
     t.after(() => consumer.disconnect());
     await sync.follow(consumer);
-    return { terminals, sync };
+    return { terminals, sync, consumer };
   };
   return { instance };
 }
@@ -109,4 +109,21 @@ test('a cell that leaves the ring is deleted from the topic for every reader', a
     [0, 1],
   );
   assert.equal(a.sync.stats.deleted, 2);
+});
+
+test('an instance restarted under the same counts group reads the counts from the start again', async (t) => {
+  const { instance } = await countsTopic(t);
+  const group = uniqueTopic('counts-stable');
+  const a = await instance('a', group);
+  await a.sync.assigned([0]);
+  a.terminals.addTransactions('T', day, 3, 0);
+  await a.sync.publish();
+  const b = await instance('b');
+  await until('the count read by another reader', () => b.terminals.transactions('T', day) === 3);
+  // Give the first incarnation's auto-commit time to record its position, then stop it.
+  await sleep(6000);
+  await a.consumer.disconnect();
+  const again = await instance('a-again', group);
+  await again.sync.assigned([0]);
+  assert.equal(again.terminals.addTransactions('T', day, 1, 0), 4);
 });
