@@ -67,22 +67,11 @@ export class TerminalCountsSync {
     topic: string,
     log: Logger,
     options?: TerminalCountsOptions,
-  );
-  /** @deprecated The instance id no longer names the counts (input partitions do); it is ignored. */
-  constructor(terminals: TerminalAggregate, producer: Producer, topic: string, instanceId: string, log: Logger);
-  constructor(
-    terminals: TerminalAggregate,
-    producer: Producer,
-    topic: string,
-    logOrInstanceId: Logger | string,
-    optionsOrLog?: TerminalCountsOptions | Logger,
   ) {
-    const legacy = typeof logOrInstanceId === 'string';
-    const options = legacy ? undefined : (optionsOrLog as TerminalCountsOptions | undefined);
     this.#terminals = terminals;
     this.#producer = producer;
     this.#topic = topic;
-    this.#log = legacy ? (optionsOrLog as Logger) : logOrInstanceId;
+    this.#log = log;
     this.#admin = options?.admin;
     this.#catchUpTimeoutMs = options?.catchUpTimeoutMs ?? 30_000;
     this.#expirySteps = options?.expiryTerminalsPerPublish ?? 2048;
