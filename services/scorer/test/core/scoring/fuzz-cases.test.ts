@@ -3,9 +3,9 @@ import { test } from 'node:test';
 import { createSchemaCodecs } from '../../../../../schemas/src/codecs.ts';
 import { DLQ_HEADERS } from '../../../src/core/scoring/dead-letter.ts';
 import { intakeLabels } from '../../../src/core/scoring/label-intake.ts';
-import { ScoringPipeline } from '../../../src/core/scoring/pipeline.ts';
 import type { InRecord, OutRecord } from '../../../src/core/scoring/records.ts';
 import { fromKafkaHeaders } from '../../../src/kafka/kafkajs-headers.ts';
+import { fixedScorePipeline } from './fixed-score-pipeline.ts';
 import { badLabels, badTransactions, goodLabels, oddButValid, type Case } from '../../fuzz-cases.ts';
 
 // The fuzz test's records without a broker: each bad one becomes the dead letter it names, each odd one a decision.
@@ -29,22 +29,7 @@ function inRecord(c: Case, offset: number): InRecord {
 const header = (r: OutRecord, name: string) => r.headers.find(([n]) => n === name)?.[1].toString();
 
 test('every malformed transaction of the fuzz test is dead-lettered with the stage and code it expects', async () => {
-  const pipeline = new ScoringPipeline({
-    codecs,
-    features: { width: 1, extract: () => {} },
-    model: { score: (_rows, n, out) => Promise.resolve(void out.fill(0.01, 0, n)) },
-    policy: {
-      thresholds: { review: 0.5, decline: 0.9 },
-      reportedCardAction: 'APPROVE',
-      amountLimit: Number.POSITIVE_INFINITY,
-      failMode: 'fail-open',
-      safeAmount: 50,
-    },
-    modelVersion: 'test',
-    topics: { decisions: 'decisions', deadLetters: 'dlq' },
-    deadlineMs: 600_000,
-    nowMs: () => NOW,
-  });
+  const pipeline = fixedScorePipeline({ nowMs: () => NOW });
   const bad = badTransactions();
   const odd = oddButValid().map((o): Case => ({
     name: o.name,

@@ -6,7 +6,7 @@ import { sampleTransaction } from '../../../../../schemas/test/fixtures.ts';
 import { DEFAULT_INPUT_LIMITS, DEFAULT_OUTPUT_LIMITS } from '../../../src/core/limits.ts';
 import type { InputLimits, OutputLimits } from '../../../src/core/limits.ts';
 import { DLQ_HEADERS } from '../../../src/core/scoring/dead-letter.ts';
-import { ScoringPipeline } from '../../../src/core/scoring/pipeline.ts';
+import { fixedScorePipeline } from './fixed-score-pipeline.ts';
 import type { InRecord, Outcome } from '../../../src/core/scoring/records.ts';
 
 const codecs = createSchemaCodecs();
@@ -14,34 +14,7 @@ const NOW = Date.UTC(2018, 3, 2);
 
 function pipeline(options: { limits?: InputLimits; output?: OutputLimits } = {}) {
   const extracted: string[] = [];
-  const p = new ScoringPipeline({
-    codecs,
-    features: {
-      width: 1,
-      extract(tx, out, offset) {
-        extracted.push(tx.transactionId);
-        out[offset] = 0;
-      },
-    },
-    model: {
-      score(_rows, n, out) {
-        out.fill(0.01, 0, n);
-        return Promise.resolve();
-      },
-    },
-    policy: {
-      thresholds: { review: 0.5, decline: 0.9 },
-      reportedCardAction: 'APPROVE',
-      amountLimit: Number.POSITIVE_INFINITY,
-      failMode: 'fail-open',
-      safeAmount: 50,
-    },
-    modelVersion: 'test',
-    topics: { decisions: 'decisions', deadLetters: 'dlq' },
-    deadlineMs: 600_000,
-    nowMs: () => NOW,
-    ...options,
-  });
+  const p = fixedScorePipeline({ nowMs: () => NOW, onExtract: (tx) => extracted.push(tx.transactionId), ...options });
   return { pipeline: p, extracted };
 }
 
