@@ -24,6 +24,8 @@ export interface ScorerConfig {
     readonly deadLetters: string;
     readonly terminalCounts: string;
   };
+  /** Replicas of the topics the scorer creates itself; -1: the broker's `default.replication.factor`. */
+  readonly replicationFactor: number;
   readonly modelPath: string;
   readonly featureSpecPath: string;
   readonly batchMaxRows: number;
@@ -37,7 +39,6 @@ export interface ScorerConfig {
   readonly amountLimit: number;
   /** The least action for a card with a fraud report; APPROVE leaves it to the model. */
   readonly reportedCardAction: 'APPROVE' | 'REVIEW' | 'DECLINE';
-  readonly partitionsConcurrently: number;
   readonly http: { readonly host: string; readonly port: number };
   readonly metricsIntervalMs: number;
   readonly shutdownGraceMs: number;
@@ -74,6 +75,12 @@ const SETTINGS = {
     '--topic-terminal-counts',
     'terminal-day-counts',
     'compacted, shared terminal counts',
+  ],
+  replicationFactor: [
+    'TOPIC_REPLICATION_FACTOR',
+    '--topic-replication-factor',
+    '',
+    "replicas of the topics the scorer creates (default: the broker's default.replication.factor)",
   ],
   modelPath: ['MODEL_PATH', '--model', resolve(root, 'model', 'fraud-model.onnx'), 'the ONNX model'],
   featureSpecPath: [
@@ -115,7 +122,6 @@ const SETTINGS = {
     'APPROVE',
     'least action for a card with a fraud report',
   ],
-  partitionsConcurrently: ['PARTITIONS_CONCURRENTLY', '--partitions-concurrently', '6', 'partitions worked on at once'],
   httpHost: ['HTTP_HOST', '--http-host', '127.0.0.1', 'dashboard and metrics address'],
   httpPort: ['HTTP_PORT', '--http-port', '8787', 'dashboard and metrics port (0: any free port)'],
   metricsIntervalMs: ['METRICS_INTERVAL_MS', '--metrics-interval-ms', '10000', 'the "last interval" of the histograms'],
@@ -299,6 +305,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Sco
     groupId,
     instanceId,
     topics: Object.freeze(topics),
+    replicationFactor: str('replicationFactor') === '' ? -1 : int('replicationFactor', 1, 32),
     modelPath: resolve(str('modelPath')),
     featureSpecPath: resolve(str('featureSpecPath')),
     batchMaxRows: int('batchMaxRows', 1, 4096),
@@ -308,7 +315,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Sco
     thresholds: Object.freeze({ review, decline }),
     amountLimit,
     reportedCardAction: oneOf('reportedCardAction', ['APPROVE', 'REVIEW', 'DECLINE'] as const),
-    partitionsConcurrently: int('partitionsConcurrently', 1, 256),
     http: Object.freeze({ host: str('httpHost'), port: int('httpPort', 0, 65535) }),
     metricsIntervalMs: int('metricsIntervalMs', 100, 3_600_000),
     shutdownGraceMs: int('shutdownGraceMs', 100, 600_000),

@@ -1,7 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
-import { Kafka, Partitioners, type Consumer, type KafkaConfig, type Producer } from 'kafkajs';
-import { createMissingTopics } from '../../../infra/kafka/topics.ts';
+import { Admin, Consumer, Producer, type BaseOptions } from '@platformatic/kafka';
 import { createSchemaCodecs } from '../../../schemas/src/codecs.ts';
 import type { Label } from '../../../schemas/src/types.ts';
 import { parseFeatureSpec } from './core/features/feature-spec.ts';
@@ -15,22 +15,33 @@ import type { ScorerConfig } from './config.ts';
 import { createDashboardApp } from './dashboard/app.ts';
 import { listen, type Listening } from './dashboard/listen.ts';
 import { ScorerError, errorMessage } from './errors.ts';
+import { clientOptions } from './kafka/client-options.ts';
+import { KafkaGroupMember, type KafkaGroupMemberOptions } from './kafka/kafka-group-member.ts';
 import { runLabelSource } from './kafka/label-source.ts';
 import { TerminalCountsSync } from './kafka/terminal-counts.ts';
 import { KafkaSink } from './kafka/sink.ts';
-import { KafkajsGroupMember } from './kafka/kafkajs-group-member.ts';
+import { consumerTopicOffsets } from './kafka/topic-offsets.ts';
+import { createMissingTopics } from './kafka/topics.ts';
 import { TransactionSource } from './kafka/transaction-source.ts';
 import { LiveMetrics } from './metrics/live-metrics.ts';
 import { createMetricsRegistry } from './metrics/prometheus.ts';
 import { loadOnnxModel } from './model/onnx-model.ts';
-import { kafkaLogCreator, type Logger } from './observability/logger.ts';
+import type { Logger } from './observability/logger.ts';
 
 export type ServiceState = 'starting' | 'running' | 'draining' | 'stopped' | 'failed';
 
 const SESSION_TIMEOUT_MS = 10_000;
 const REBALANCE_TIMEOUT_MS = 20_000;
-/** A disconnect waits for the fetch in flight: kafkajs' default long poll (5 s) per consumer slowed every stop. */
+/** A stop waits for the fetch in flight: the client's default long poll (5 s) per consumer slowed every stop. */
 const FETCH_WAIT_MS = 500;
+/** How long scoring waits for the labels (at start) and the terminal counts (per assignment) to be read. */
+const CATCH_UP_TIMEOUT_MS = 60_000;
+const GROUP_TIMING = {
+  sessionTimeoutMs: SESSION_TIMEOUT_MS,
+  rebalanceTimeoutMs: REBALANCE_TIMEOUT_MS,
+  heartbeatIntervalMs: SESSION_TIMEOUT_MS / 5,
+  maxWaitTimeMs: FETCH_WAIT_MS,
+} as const;
 
 /** Wall-clock epoch milliseconds with sub-millisecond resolution (Kafka timestamps are epoch ms). */
 const nowMs = () => performance.timeOrigin + performance.now();
@@ -51,6 +62,7 @@ export class ScorerService {
   #source: TransactionSource | undefined;
   #http: Listening | undefined;
   #failure: unknown;
+  #readToEnd: (() => Promise<void>) | undefined;
   /** Resolves when the service has stopped, with the exit code the process should end with. */
   readonly finished: Promise<number>;
   #finish!: (code: number) => void;
@@ -67,6 +79,14 @@ export class ScorerService {
 
   get url(): string | undefined {
     return this.#http?.url;
+  }
+
+  /**
+   * Resolves once the labels and the shared terminal counts have been read up to where their topics end now:
+   * everything published before the call is in this instance's state.
+   */
+  readToEnd(): Promise<void> {
+    return this.#readToEnd?.() ?? Promise.reject(new Error('the scorer has not started'));
   }
 
   static async start(config: ScorerConfig, log: Logger): Promise<ScorerService> {
@@ -153,24 +173,12 @@ export class ScorerService {
       },
     });
 
-    const kafka = new Kafka({
-      clientId: config.clientId,
-      brokers: [...config.brokers],
-      logCreator: kafkaLogCreator(this.#log),
-      ...(await kafkaSecurity(config)),
-    });
-    // Idempotent: a retried produce never writes a decision twice (kafkajs then allows one request in flight).
-    const producer: Producer = kafka.producer({
-      allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner,
-      idempotent: true,
-      maxInFlightRequests: 1,
-    });
-    await producer.connect();
-    this.#brokerReachable = true;
-    this.#closers.push({ name: 'producer', close: () => producer.disconnect() });
-    producer.on(producer.events.DISCONNECT, () => (this.#brokerReachable = false));
-    producer.on(producer.events.CONNECT, () => (this.#brokerReachable = true));
+    const base = await clientOptions(config, config.clientId);
+    // Idempotent: a retried produce never writes a decision twice.
+    const producer = new Producer({ ...base, idempotent: true, autocreateTopics: false });
+    this.#closers.push({ name: 'producer', close: () => producer.close() });
+    producer.on('client:broker:disconnect', () => (this.#brokerReachable = false));
+    producer.on('client:broker:connect', () => (this.#brokerReachable = true));
     const sink = new KafkaSink(producer, {
       maxRequestBytes: config.output.maxMessageBytes,
       // A dead letter the broker still refuses (its limit is below ours): keep where it came from and why.
@@ -188,65 +196,83 @@ export class ScorerService {
           : undefined,
     });
 
-    const admin = kafka.admin();
-    await admin.connect();
-    // Kept open: a partition taken over waits until the counts topic is read to its end (TerminalCountsSync).
-    this.#closers.push({ name: 'admin', close: () => admin.disconnect() });
-    await createMissingTopics(admin, [{ name: config.topics.terminalCounts, partitions: 6, compacted: true }]);
-    const counts = new TerminalCountsSync(features.terminals, producer, config.topics.terminalCounts, this.#log, {
+    const admin = new Admin(base);
+    this.#closers.push({ name: 'admin', close: () => admin.close() });
+    // Reads the counts topic's offsets: a partition taken over waits until the topic is read to its end.
+    const offsetsReader = this.#groupMember(base, `${config.groupId}-offsets-${uniqueSuffix()}`, 'offsets');
+    await createMissingTopics(
       admin,
+      offsetsReader.consumer,
+      [{ name: config.topics.terminalCounts, partitions: 6, compacted: true }],
+      config.replicationFactor,
+    );
+    this.#brokerReachable = true;
+    const topicOffsets = consumerTopicOffsets(offsetsReader.consumer);
+    const counts = new TerminalCountsSync(features.terminals, producer, config.topics.terminalCounts, this.#log, {
+      offsets: topicOffsets,
+      catchUpTimeoutMs: CATCH_UP_TIMEOUT_MS,
     });
-    const countsConsumer: Consumer = kafka.consumer({
-      groupId: `${config.groupId}-counts-${config.instanceId}`,
-      maxWaitTimeInMs: FETCH_WAIT_MS,
-    });
-    await countsConsumer.connect();
-    this.#closers.push({ name: 'terminal counts consumer', close: () => countsConsumer.disconnect() });
-    await counts.follow(countsConsumer);
+    // The counts and the labels are read whole at every start, by members of groups of their own that never
+    // commit (memory starts empty, so resuming from a commit would lose what was read before).
+    const countsReader = this.#groupMember(
+      base,
+      `${config.groupId}-counts-${config.instanceId}-${uniqueSuffix()}`,
+      'terminal counts consumer',
+    );
+    await counts.follow(countsReader.member(config.topics.terminalCounts, 'earliest'), (e) => this.#fail(e));
     counts.start(1000);
     this.#closers.push({ name: 'terminal counts', close: () => counts.close() });
 
-    const labels: Consumer = kafka.consumer({
-      groupId: `${config.groupId}-labels-${config.instanceId}`,
-      maxWaitTimeInMs: FETCH_WAIT_MS,
-    });
-    await labels.connect();
-    this.#closers.push({ name: 'labels consumer', close: () => labels.disconnect() });
+    const labelsReader = this.#groupMember(
+      base,
+      `${config.groupId}-labels-${config.instanceId}-${uniqueSuffix()}`,
+      'labels consumer',
+    );
     const applyLabel = (label: Label) => void features.applyLabel(label);
-    await runLabelSource(labels, config.topics.labels, codecs, applyLabel, sink, config.topics.deadLetters, metrics, {
-      limits: config.limits,
-      output: config.output,
-      nowMs,
-    });
+    const labelsRead = await runLabelSource(
+      labelsReader.member(config.topics.labels, 'earliest'),
+      codecs,
+      applyLabel,
+      sink,
+      config.topics.deadLetters,
+      metrics,
+      (e) => this.#fail(e),
+      { topic: config.topics.labels, limits: config.limits, output: config.output, nowMs },
+    );
+    // A card reported before the start must count as reported from the first transaction on.
+    const began = Date.now();
+    try {
+      await labelsRead.caughtUp(topicOffsets, CATCH_UP_TIMEOUT_MS);
+      this.#log.info({ tookMs: Date.now() - began }, 'labels read to the end');
+    } catch (error) {
+      this.#log.warn({ err: errorMessage(error) }, 'labels not read to the end: scoring with what has been read');
+    }
 
-    const consumer: Consumer = kafka.consumer({
-      groupId: config.groupId,
-      allowAutoTopicCreation: false,
-      maxWaitTimeInMs: FETCH_WAIT_MS,
-      // A crashed member's partitions wait this long for a new owner (kafkajs' default is 30 s).
-      sessionTimeout: SESSION_TIMEOUT_MS,
-      rebalanceTimeout: REBALANCE_TIMEOUT_MS,
-      heartbeatInterval: SESSION_TIMEOUT_MS / 5,
-    });
-    consumer.on(consumer.events.GROUP_JOIN, () => (this.#consumerJoined = true));
-    consumer.on(consumer.events.CRASH, (e) => {
-      this.#consumerJoined = false;
-      if (e.payload.restart) this.#log.warn({ err: errorMessage(e.payload.error) }, 'consumer restarting');
-      else this.#fail(e.payload.error);
-    });
-    await consumer.connect();
-    const member = new KafkajsGroupMember(consumer, config.topics.transactions, config.partitionsConcurrently);
-    const source = new TransactionSource(member, pipeline, sink, metrics, this.#log, {
-      topic: config.topics.transactions,
-      chunkSize: 256,
-      commitIntervalMs: 200,
-      maxUnackedChunks: 32,
-      revokeWaitMs: REBALANCE_TIMEOUT_MS / 4,
-      nowMs,
-      onFatal: (error) => this.#fail(error),
-      onAssigned: (partitions) => counts.assigned(partitions),
-      onRevoked: (partitions) => counts.revoked(partitions),
-    });
+    this.#readToEnd = async () => {
+      await Promise.all([labelsRead.caughtUp(topicOffsets, CATCH_UP_TIMEOUT_MS), counts.caughtUp()]);
+    };
+
+    const transactions = this.#groupMember(base, config.groupId, 'transactions consumer', false);
+    transactions.consumer.on('consumer:group:join', () => (this.#consumerJoined = true));
+    transactions.consumer.on('consumer:group:leave', () => (this.#consumerJoined = false));
+    const source = new TransactionSource(
+      transactions.member(config.topics.transactions, 'committed'),
+      pipeline,
+      sink,
+      metrics,
+      this.#log,
+      {
+        topic: config.topics.transactions,
+        chunkSize: 256,
+        commitIntervalMs: 200,
+        maxUnackedChunks: 32,
+        revokeWaitMs: REBALANCE_TIMEOUT_MS / 4,
+        nowMs,
+        onFatal: (error) => this.#fail(error),
+        onAssigned: (partitions) => counts.assigned(partitions),
+        onRevoked: (partitions) => counts.revoked(partitions),
+      },
+    );
     this.#source = source;
     // Closed first on stop: stop fetching, let the batches in hand finish, commit, then the producer and the rest.
     this.#closers.push({ name: 'transactions consumer', close: () => source.close() });
@@ -268,6 +294,29 @@ export class ScorerService {
     this.#closers.push({ name: 'http', close: () => http.close() });
     this.#state = 'running';
     this.#log.info({ url: http.url, group: config.groupId, topic: config.topics.transactions }, 'scorer running');
+  }
+
+  /**
+   * A consumer of group `groupId` and a way to make it the group member on one topic. Unless `closedBySource`
+   * (the transactions source closes its own member, after its last commit), it is closed with the service.
+   */
+  #groupMember(base: BaseOptions, groupId: string, name: string, closedBy = true) {
+    const consumer = new Consumer({
+      ...base,
+      groupId,
+      autocommit: false,
+      maxWaitTime: FETCH_WAIT_MS,
+      sessionTimeout: SESSION_TIMEOUT_MS,
+      rebalanceTimeout: REBALANCE_TIMEOUT_MS,
+      heartbeatInterval: SESSION_TIMEOUT_MS / 5,
+    });
+    let member: KafkaGroupMember | undefined;
+    if (closedBy) this.#closers.push({ name, close: () => member?.close() ?? consumer.close(true) });
+    return {
+      consumer,
+      member: (topic: string, from: KafkaGroupMemberOptions['from']) =>
+        (member = new KafkaGroupMember(consumer, topic, { ...GROUP_TIMING, from }, this.#log)),
+    };
   }
 
   #fail(error: unknown): void {
@@ -312,30 +361,7 @@ export class ScorerService {
   }
 }
 
-/** TLS and SASL settings of the Kafka client, from the config (the CA file is read here, at start-up). */
-async function kafkaSecurity(config: ScorerConfig): Promise<Pick<KafkaConfig, 'ssl' | 'sasl'>> {
-  const out: Pick<KafkaConfig, 'ssl' | 'sasl'> = {};
-  if (config.tls) {
-    if (config.tls.caFile === null) out.ssl = true;
-    else {
-      try {
-        out.ssl = { ca: [await readFile(config.tls.caFile, 'utf8')] };
-      } catch (error) {
-        throw new ScorerError(
-          'BAD_CONFIG',
-          `cannot read KAFKA_TLS_CA_FILE ${config.tls.caFile}: ${errorMessage(error)}`,
-        );
-      }
-    }
-  }
-  if (config.sasl) {
-    const { mechanism, username, password } = config.sasl;
-    out.sasl =
-      mechanism === 'plain'
-        ? { mechanism, username, password }
-        : mechanism === 'scram-sha-256'
-          ? { mechanism, username, password }
-          : { mechanism, username, password };
-  }
-  return out;
+/** Keeps the group of one start apart from every other's. */
+function uniqueSuffix(): string {
+  return randomBytes(4).toString('hex');
 }

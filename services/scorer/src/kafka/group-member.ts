@@ -11,9 +11,9 @@ export interface PartitionBatch {
 
 /** What the source may do while it works on a batch. */
 export interface BatchControl {
-  /** Keeps the membership alive during a long batch; rejects when the group is rebalancing (ends the batch). */
+  /** Keeps the membership alive during a long batch, where the client needs that; may reject to end the batch. */
   heartbeat(): Promise<void>;
-  /** Marks the batch's records up to `offset` as consumed, so the client fetches on after them. */
+  /** Marks the batch's records up to `offset` as consumed, where the client needs telling. */
   consumed(offset: string): void;
 }
 
@@ -21,10 +21,11 @@ export interface GroupHandlers {
   /** The member joined (again) and owns these partitions of the topic now. */
   assigned(partitions: readonly number[]): void;
   /**
-   * A rebalance has begun: the member's partitions are being revoked. May finish the work in hand and commit
-   * what is acknowledged; the client rejoins meanwhile, so this must not block the member for long.
+   * A (re)join is about to happen: the member's partitions are being revoked. Finishes the work in hand and
+   * commits what is acknowledged, within a bound well under the rebalance timeout; the member joins the new
+   * generation once the promise resolves.
    */
-  revoking(): void;
+  revoking(): Promise<void>;
   batch(batch: PartitionBatch, control: BatchControl): Promise<void>;
   /** An error the member cannot recover from by rejoining: the scorer must stop. */
   fatal(error: unknown): void;

@@ -1,8 +1,17 @@
-import { CompressionTypes, type Message, type Producer } from 'kafkajs';
+import { compatibilityPartitioner, type MessageToProduce } from '@platformatic/kafka';
 import type { OutRecord } from '../core/scoring/records.ts';
 import { ScorerError, errorMessage } from '../errors.ts';
-import { errorTypes } from './kafkajs-errors.ts';
-import { toKafkaHeaders } from './kafkajs-headers.ts';
+import { errorIds } from './kafka-errors.ts';
+import { toKafkaHeaders } from './kafka-headers.ts';
+
+/** What the sink needs of a producer (@platformatic/kafka's `Producer` has it). */
+export interface ProducerPort {
+  send(options: {
+    messages: MessageToProduce[];
+    acks: number;
+    partitioner: typeof compatibilityPartitioner;
+  }): Promise<unknown>;
+}
 
 interface Waiter {
   resolve: () => void;
@@ -31,15 +40,15 @@ export interface SinkOptions {
  * (the idempotent producer's rule, which also keeps each partition's records in order); what arrives meanwhile
  * is coalesced into the next request, so under load requests grow instead of queueing: group commit, as
  * Kafka's own producer batches with linger. Each `send` resolves once the requests holding its records are
- * acknowledged. kafkajs retries transient errors itself; a request refused for one record's sake is sent again
+ * acknowledged. The client retries transient errors itself; a request refused for one record's sake is sent again
  * record by record, so only that record meets `replaceRejected`; what still fails rejects the sends concerned.
  */
 export class KafkaSink {
-  readonly #producer: Producer;
+  readonly #producer: ProducerPort;
   readonly #options: SinkOptions;
   readonly #lanes = new Map<string, Lane>();
 
-  constructor(producer: Producer, options: SinkOptions = {}) {
+  constructor(producer: ProducerPort, options: SinkOptions = {}) {
     this.#producer = producer;
     this.#options = options;
   }
@@ -62,13 +71,13 @@ export class KafkaSink {
 
 class Lane {
   readonly #topic: string;
-  readonly #producer: Producer;
+  readonly #producer: ProducerPort;
   readonly #options: SinkOptions;
   #pending: OutRecord[] = [];
   #waiters: Waiter[] = [];
   #busy = false;
 
-  constructor(topic: string, producer: Producer, options: SinkOptions) {
+  constructor(topic: string, producer: ProducerPort, options: SinkOptions) {
     this.#topic = topic;
     this.#producer = producer;
     this.#options = options;
@@ -148,16 +157,20 @@ class Lane {
   }
 
   #produce(records: readonly OutRecord[]): Promise<unknown> {
-    const messages: Message[] = records.map((r) => ({
-      key: r.key,
-      value: r.value,
-      headers: toKafkaHeaders(r.headers),
-    }));
-    return this.#producer.sendBatch({
-      acks: -1,
-      compression: CompressionTypes.None,
-      topicMessages: [{ topic: this.#topic, messages }],
-    });
+    const topic = this.#topic;
+    const messages = new Array<MessageToProduce>(records.length);
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i]!;
+      const headers = toKafkaHeaders(r.headers);
+      messages[i] = {
+        topic,
+        ...(r.key === null ? {} : { key: typeof r.key === 'string' ? Buffer.from(r.key, 'utf8') : r.key }),
+        ...(r.value === null ? {} : { value: r.value }),
+        ...(headers === undefined ? {} : { headers }),
+      };
+    }
+    // Keyed records go where Java's producer (and kafkajs) would put them: murmur2 & 0x7fffffff.
+    return this.#producer.send({ messages, acks: -1, partitioner: compatibilityPartitioner });
   }
 }
 
@@ -168,7 +181,7 @@ function recordBytes(r: OutRecord): number {
   return n;
 }
 
-/** The broker's record-level error type anywhere in kafkajs' chain of causes, if there is one. */
+/** The broker's record-level error anywhere in the client's error and what it wraps, if there is one. */
 function recordErrorType(error: unknown): string | undefined {
-  return errorTypes(error).find((t) => RECORD_ERRORS.has(t));
+  return errorIds(error).find((t) => RECORD_ERRORS.has(t));
 }

@@ -1,4 +1,6 @@
-import type { Admin, Consumer, Producer } from 'kafkajs';
+import type { MessageToProduce } from '@platformatic/kafka';
+import type { GroupMember } from './group-member.ts';
+import { ReadProgress, type TopicOffsets } from './read-progress.ts';
 import type { TerminalAggregate } from '../core/features/terminal-aggregate.ts';
 import { decodeCountRecord, encodeCountKey, encodeCountValue } from '../core/features/terminal-count-record.ts';
 import { errorMessage } from '../errors.ts';
@@ -9,7 +11,7 @@ export interface TerminalCountsOptions {
    * Reads the counts topic's end offsets, so that `assigned` can wait until everything published before the
    * assignment has been read. Without it `assigned` takes the partitions over at once.
    */
-  readonly admin?: Pick<Admin, 'fetchTopicOffsets'>;
+  readonly offsets?: TopicOffsets;
   /** Bound on that wait; past it the partitions are taken over anyway, with a warning. Default 30 s. */
   readonly catchUpTimeoutMs?: number;
   /** Terminals looked at for cells that left the ring, per publish. Default 2048. */
@@ -32,6 +34,11 @@ export interface TerminalCountsStats {
 
 type Only = ((partition: number) => boolean) | undefined;
 
+/** What publishing needs of a producer (@platformatic/kafka's `Producer` has it). */
+export interface CountsProducer {
+  send(options: { messages: MessageToProduce[]; acks: number }): Promise<unknown>;
+}
+
 /**
  * Terminal windows look only at days at least 7 days old, so every instance can share its per-terminal,
  * per-day transaction counts through a compacted topic and read everybody else's: the terminal features of N
@@ -47,23 +54,21 @@ type Only = ((partition: number) => boolean) | undefined;
  */
 export class TerminalCountsSync {
   readonly #terminals: TerminalAggregate;
-  readonly #producer: Producer;
+  readonly #producer: CountsProducer;
   readonly #topic: string;
   readonly #log: Logger;
-  readonly #admin: Pick<Admin, 'fetchTopicOffsets'> | undefined;
+  readonly #offsets: TopicOffsets | undefined;
   readonly #catchUpTimeoutMs: number;
   readonly #expirySteps: number;
   readonly #revokeAttempts: number;
   readonly #stats: TerminalCountsStats = { published: 0, deleted: 0, skipped: 0, failedPublishes: 0, lostOnRevoke: 0 };
-  /** Next offset to read, per partition of the counts topic. */
-  readonly #positions = new Map<number, number>();
-  readonly #waiters = new Set<{ targets: Map<number, number>; done: () => void }>();
+  readonly #progress: ReadProgress;
   #timer: NodeJS.Timeout | undefined;
   #publishing: Promise<unknown> = Promise.resolve();
 
   constructor(
     terminals: TerminalAggregate,
-    producer: Producer,
+    producer: CountsProducer,
     topic: string,
     log: Logger,
     options?: TerminalCountsOptions,
@@ -71,8 +76,9 @@ export class TerminalCountsSync {
     this.#terminals = terminals;
     this.#producer = producer;
     this.#topic = topic;
+    this.#progress = new ReadProgress(topic);
     this.#log = log;
-    this.#admin = options?.admin;
+    this.#offsets = options?.offsets;
     this.#catchUpTimeoutMs = options?.catchUpTimeoutMs ?? 30_000;
     this.#expirySteps = options?.expiryTerminalsPerPublish ?? 2048;
     this.#revokeAttempts = options?.revokeAttempts ?? 3;
@@ -84,27 +90,21 @@ export class TerminalCountsSync {
   }
 
   /**
-   * Reads every partition's counts from the start of the topic, then keeps following it. The start even when
-   * the consumer's group has committed offsets (a restart under the same group id): memory starts empty.
+   * Reads every partition's counts from the start of the topic, then keeps following it, through a member that
+   * starts at the earliest offsets and never commits: memory starts empty at every start.
    */
-  async follow(consumer: Consumer): Promise<void> {
-    let rewound = false;
-    consumer.on(consumer.events.GROUP_JOIN, (e) => {
-      if (rewound) return;
-      rewound = true;
-      const assignment = e.payload.memberAssignment as Record<string, number[] | undefined>;
-      for (const partition of assignment[this.#topic] ?? []) {
-        this.#positions.delete(partition);
-        // -2: kafkajs' earliest offset. Re-reading what was already applied is harmless (last write wins).
-        consumer.seek({ topic: this.#topic, partition, offset: '-2' });
-      }
-    });
-    await consumer.subscribe({ topic: this.#topic, fromBeginning: true });
-    await consumer.run({
-      eachBatch: ({ batch }) => {
-        this.applyBatch(batch.partition, batch.messages, Number(batch.lastOffset()) + 1);
+  async follow(member: GroupMember, onFatal: (error: unknown) => void): Promise<void> {
+    await member.run({
+      assigned: (partitions) => {
+        for (const p of partitions) this.#progress.restart(p);
+      },
+      revoking: () => Promise.resolve(),
+      batch: (batch) => {
+        const last = batch.records[batch.records.length - 1];
+        if (last !== undefined) this.applyBatch(batch.partition, batch.records, Number(last.offset) + 1);
         return Promise.resolve();
       },
+      fatal: onFatal,
     });
   }
 
@@ -114,8 +114,7 @@ export class TerminalCountsSync {
     for (const m of messages) this.#apply(m.key, m.value);
     const skipped = this.#stats.skipped - skippedBefore;
     if (skipped > 0) this.#log.warn({ skipped, partition }, 'terminal counts records ignored: malformed key or value');
-    this.#positions.set(partition, next);
-    for (const waiter of this.#waiters) if (this.#reached(waiter.targets)) waiter.done();
+    this.#progress.advance(partition, BigInt(next));
   }
 
   #apply(key: Buffer | null, value: Buffer | null): void {
@@ -129,6 +128,12 @@ export class TerminalCountsSync {
     if (this.#terminals.isOwned(partition)) return;
     if (count === null) this.#terminals.deleteTransactions(partition, terminalId, day);
     else this.#terminals.setTransactions(partition, terminalId, day, count);
+  }
+
+  /** Resolves once the counts topic has been read up to where it ends now (rejects past the catch-up bound). */
+  caughtUp(): Promise<void> {
+    if (this.#offsets === undefined) return Promise.resolve();
+    return this.#progress.caughtUp(this.#offsets, this.#catchUpTimeoutMs);
   }
 
   /** Publishes the changed counts and the deletions every `intervalMs`. */
@@ -150,9 +155,9 @@ export class TerminalCountsSync {
   async assigned(partitions: readonly number[]): Promise<void> {
     const taken = partitions.filter((p) => !this.#terminals.isOwned(p));
     if (taken.length === 0) return;
-    if (this.#admin !== undefined) {
+    if (this.#offsets !== undefined) {
       try {
-        await this.#caughtUp(this.#admin);
+        await this.caughtUp();
       } catch (error) {
         this.#log.warn(
           { err: errorMessage(error), partitions: taken },
@@ -199,7 +204,8 @@ export class TerminalCountsSync {
   async #publishOnce(only: Only): Promise<boolean> {
     const terminals = this.#terminals;
     terminals.sweepExpired(this.#expirySteps);
-    const messages: { key: Buffer; value: Buffer | null }[] = [];
+    const topic = this.#topic;
+    const messages: MessageToProduce[] = [];
     const sources: number[] = [];
     const ids: string[] = [];
     const days: number[] = [];
@@ -209,17 +215,18 @@ export class TerminalCountsSync {
       days.push(day);
     };
     terminals.drainDirty((source, terminalId, day, count) => {
-      messages.push({ key: encodeCountKey(source, terminalId, day), value: encodeCountValue(count) });
+      messages.push({ topic, key: encodeCountKey(source, terminalId, day), value: encodeCountValue(count) });
       remember(source, terminalId, day);
     }, only);
     const counts = messages.length;
     terminals.drainExpired((source, terminalId, day) => {
-      messages.push({ key: encodeCountKey(source, terminalId, day), value: null });
+      // No value: a tombstone.
+      messages.push({ topic, key: encodeCountKey(source, terminalId, day) });
       remember(source, terminalId, day);
     }, only);
     if (messages.length === 0) return true;
     try {
-      await this.#producer.send({ topic: this.#topic, messages });
+      await this.#producer.send({ messages, acks: -1 });
       this.#stats.published += counts;
       this.#stats.deleted += messages.length - counts;
       return true;
@@ -233,34 +240,5 @@ export class TerminalCountsSync {
       this.#log.warn({ err: errorMessage(error), cells: messages.length }, 'terminal counts not published: retrying');
       return false;
     }
-  }
-
-  /** Resolves once every partition of the counts topic has been read up to its end offset as of now. */
-  async #caughtUp(admin: Pick<Admin, 'fetchTopicOffsets'>): Promise<void> {
-    const targets = new Map<number, number>();
-    for (const p of await admin.fetchTopicOffsets(this.#topic)) {
-      if (Number(p.high) > Number(p.low)) targets.set(p.partition, Number(p.high));
-    }
-    if (this.#reached(targets)) return;
-    await new Promise<void>((resolve, reject) => {
-      const waiter = {
-        targets,
-        done: () => {
-          clearTimeout(timer);
-          this.#waiters.delete(waiter);
-          resolve();
-        },
-      };
-      const timer = setTimeout(() => {
-        this.#waiters.delete(waiter);
-        reject(new Error(`not caught up after ${this.#catchUpTimeoutMs} ms`));
-      }, this.#catchUpTimeoutMs);
-      this.#waiters.add(waiter);
-    });
-  }
-
-  #reached(targets: ReadonlyMap<number, number>): boolean {
-    for (const [partition, end] of targets) if ((this.#positions.get(partition) ?? 0) < end) return false;
-    return true;
   }
 }

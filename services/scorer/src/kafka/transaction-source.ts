@@ -141,9 +141,11 @@ export class TransactionSource {
     return work;
   }
 
-  #revoking(): void {
-    if (this.#ledger.revoking) return;
+  #revoking(): Promise<void> {
+    if (this.#ledger.revoking) return this.#revokingDone;
     const partitions = this.#ledger.revoke();
+    // The first join gives up nothing.
+    if (partitions.length === 0 && this.#unacked.size === 0) return this.#revokingDone;
     this.#metrics.rebalance();
     this.#log.info({ partitions }, 'rebalance: finishing sent decisions, committing, giving up partitions');
     const bound = new Promise<void>((resolve) => setTimeout(resolve, this.#options.revokeWaitMs).unref());
@@ -156,6 +158,7 @@ export class TransactionSource {
         this.#log.warn({ err: String(error) }, 'revocation hook failed');
       }
     })();
+    return this.#revokingDone;
   }
 
   #assigned(partitions: readonly number[]): void {

@@ -1,30 +1,32 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Producer, ProducerBatch } from 'kafkajs';
+import type { MessageToProduce } from '@platformatic/kafka';
 import type { OutRecord } from '../../src/core/scoring/records.ts';
-import { KafkaSink } from '../../src/kafka/sink.ts';
+import { KafkaSink, type ProducerPort } from '../../src/kafka/sink.ts';
+
+type Request = Parameters<ProducerPort['send']>[0];
 
 /** A producer that refuses any request holding a record whose value is `poison`, as the broker refuses one. */
-function fakeProducer(failWith: (batch: ProducerBatch) => Error | undefined) {
+function fakeProducer(failWith: (request: Request) => Error | undefined) {
   const requests: { topic: string; values: string[] }[] = [];
-  const producer = {
-    sendBatch(batch: ProducerBatch) {
-      const tm = batch.topicMessages![0]!;
-      requests.push({ topic: tm.topic, values: tm.messages.map((m) => String(m.value)) });
-      const error = failWith(batch);
-      return error ? Promise.reject(error) : Promise.resolve([]);
+  const producer: ProducerPort = {
+    send(request) {
+      const topics = new Set(request.messages.map((m: MessageToProduce) => m.topic));
+      assert.equal(topics.size, 1, 'one topic per request');
+      requests.push({ topic: [...topics][0]!, values: request.messages.map((m) => String(m.value ?? null)) });
+      const error = failWith(request);
+      return error ? Promise.reject(error) : Promise.resolve({});
     },
   };
-  return { producer: producer as unknown as Producer, requests };
+  return { producer, requests };
 }
 
+/** As @platformatic/kafka reports it: the broker's error inside the MultipleErrors of the gave-up retries. */
 const tooLarge = () =>
-  Object.assign(new Error('retries exceeded'), {
-    name: 'KafkaJSNonRetriableError',
-    cause: Object.assign(new Error('too large'), { type: 'MESSAGE_TOO_LARGE' }),
+  Object.assign(new AggregateError([Object.assign(new Error('too large'), { apiId: 'MESSAGE_TOO_LARGE' })], 'failed'), {
+    code: 'PLT_KFK_MULTIPLE',
   });
-const hasPoison = (b: ProducerBatch) =>
-  b.topicMessages!.some((t) => t.messages.some((m) => String(m.value) === 'poison'));
+const hasPoison = (r: Request) => r.messages.some((m) => String(m.value) === 'poison');
 
 function rec(topic: string, value: string): OutRecord {
   return { topic, key: 'k', value: Buffer.from(value), headers: [] };

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Kafka, logLevel } from 'kafkajs';
 import { ensureTopics } from '../../../../infra/kafka/topics.ts';
 import { testBrokers, uniqueTopic } from '../../../../test-support/kafka.ts';
 import { TerminalAggregate } from '../../src/core/features/terminal-aggregate.ts';
 import { TerminalCountsSync } from '../../src/kafka/terminal-counts.ts';
 import { createLogger } from '../../src/observability/logger.ts';
+import { scorerClients } from './clients.ts';
 
 const log = createLogger('silent', 'test');
 const day = 17_700;
@@ -23,21 +23,15 @@ async function until(what: string, check: () => boolean, timeoutMs = 30_000): Pr
 async function countsTopic(t: TestContext) {
   const topic = uniqueTopic('terminal-counts');
   await ensureTopics(testBrokers(), [{ name: topic, partitions: 3, compacted: true }]);
-  const kafka = new Kafka({ brokers: testBrokers(), logLevel: logLevel.NOTHING });
-  const producer = kafka.producer();
-  await producer.connect();
-  t.after(() => producer.disconnect());
-  const admin = kafka.admin();
-  await admin.connect();
-  t.after(() => admin.disconnect());
+  const clients = scorerClients(t);
   const instance = async (name: string, groupId = uniqueTopic(`counts-${name}`)) => {
     const terminals = new TerminalAggregate();
-    const sync = new TerminalCountsSync(terminals, producer, topic, log, { admin });
-    const consumer = kafka.consumer({ groupId });
-    await consumer.connect();
-    t.after(() => consumer.disconnect());
-    await sync.follow(consumer);
-    return { terminals, sync, consumer };
+    const sync = new TerminalCountsSync(terminals, clients.producer, topic, log, { offsets: clients.offsets });
+    const member = clients.member(topic, 'earliest', groupId);
+    await sync.follow(member, (error) => {
+      throw error;
+    });
+    return { terminals, sync, member };
   };
   return { instance };
 }
@@ -120,9 +114,7 @@ test('an instance restarted under the same counts group reads the counts from th
   await a.sync.publish();
   const b = await instance('b');
   await until('the count read by another reader', () => b.terminals.transactions('T', day) === 3);
-  // Give the first incarnation's auto-commit time to record its position, then stop it.
-  await sleep(6000);
-  await a.consumer.disconnect();
+  await a.member.close();
   const again = await instance('a-again', group);
   await again.sync.assigned([0]);
   assert.equal(again.terminals.addTransactions('T', day, 1, 0), 4);

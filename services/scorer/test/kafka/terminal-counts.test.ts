@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Producer } from 'kafkajs';
 import { TerminalAggregate } from '../../src/core/features/terminal-aggregate.ts';
 import { decodeCountRecord, encodeCountKey, encodeCountValue } from '../../src/core/features/terminal-count-record.ts';
 import { TerminalCountsSync, type TerminalCountsOptions } from '../../src/kafka/terminal-counts.ts';
@@ -10,8 +9,8 @@ const DAY = 20_100;
 const log = createLogger('silent', 'test');
 
 interface Sent {
-  key: Buffer;
-  value: Buffer | null;
+  key?: Buffer;
+  value?: Buffer;
 }
 
 /** A producer that records what it sends and fails while `failing` is set. */
@@ -19,7 +18,7 @@ function fakeProducer() {
   const fake = {
     failing: false,
     sends: [] as Sent[][],
-    send(request: { topic: string; messages: Sent[] }) {
+    send(request: { messages: Sent[] }) {
       if (fake.failing) return Promise.reject(new Error('broker gone'));
       fake.sends.push(request.messages);
       return Promise.resolve([]);
@@ -31,11 +30,11 @@ function fakeProducer() {
 function setup(options?: TerminalCountsOptions) {
   const terminals = new TerminalAggregate({ ringDays: 45 });
   const producer = fakeProducer();
-  const sync = new TerminalCountsSync(terminals, producer as unknown as Producer, 'counts', log, options);
+  const sync = new TerminalCountsSync(terminals, producer, 'counts', log, options);
   return { terminals, producer, sync };
 }
 
-const records = (messages: Sent[]) => messages.map((m) => decodeCountRecord(m.key, m.value));
+const records = (messages: Sent[]) => messages.map((m) => decodeCountRecord(m.key ?? null, m.value ?? null));
 const count = (partition: number, terminal: string, day: number, n: number | null) => ({
   key: encodeCountKey(partition, terminal, day),
   value: n === null ? null : encodeCountValue(n),
@@ -103,11 +102,8 @@ test('a revoke that cannot publish gives the partition up after its attempts and
 });
 
 test('an assigned partition is taken over once the counts topic is read to where it ended, continuing its count', async () => {
-  const ends = [
-    { partition: 0, offset: '3', high: '3', low: '0' },
-    { partition: 1, offset: '0', high: '0', low: '0' },
-  ];
-  const { terminals, producer, sync } = setup({ admin: { fetchTopicOffsets: () => Promise.resolve(ends) } });
+  const ends = { first: [0n, 0n], end: [3n, 0n] };
+  const { terminals, producer, sync } = setup({ offsets: { range: () => Promise.resolve(ends) } });
   sync.applyBatch(0, [count(5, 'T', DAY, 4)], 1);
   let owned = false;
   const assigned = sync.assigned([5]).then(() => (owned = true));
@@ -124,9 +120,9 @@ test('an assigned partition is taken over once the counts topic is read to where
 });
 
 test('an assignment whose catch-up times out takes the partitions over anyway', async () => {
-  const ends = [{ partition: 0, offset: '5', high: '5', low: '0' }];
+  const ends = { first: [0n], end: [5n] };
   const { terminals, sync } = setup({
-    admin: { fetchTopicOffsets: () => Promise.resolve(ends) },
+    offsets: { range: () => Promise.resolve(ends) },
     catchUpTimeoutMs: 20,
   });
   await sync.assigned([3]);

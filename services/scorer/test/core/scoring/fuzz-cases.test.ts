@@ -4,7 +4,7 @@ import { createSchemaCodecs } from '../../../../../schemas/src/codecs.ts';
 import { DLQ_HEADERS } from '../../../src/core/scoring/dead-letter.ts';
 import { intakeLabels } from '../../../src/core/scoring/label-intake.ts';
 import type { InRecord, OutRecord } from '../../../src/core/scoring/records.ts';
-import { fromKafkaHeaders } from '../../../src/kafka/kafkajs-headers.ts';
+import { fromKafkaHeaders } from '../../../src/kafka/kafka-headers.ts';
 import { fixedScorePipeline } from './fixed-score-pipeline.ts';
 import { badLabels, badTransactions, goodLabels, oddButValid, type Case } from '../../fuzz-cases.ts';
 
@@ -22,8 +22,18 @@ function inRecord(c: Case, offset: number): InRecord {
     timestamp: NOW,
     key,
     value: c.value,
-    headers: fromKafkaHeaders(c.headers),
+    headers: fromKafkaHeaders(headerEntries(c.headers)),
   };
+}
+
+/** A case's headers as the wire has them: one entry a value, repeated names kept, in order. */
+function headerEntries(headers: Case['headers']): [string, unknown][] {
+  const out: [string, unknown][] = [];
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (Array.isArray(value)) for (const v of value) out.push([name, v]);
+    else out.push([name, value]);
+  }
+  return out;
 }
 
 const header = (r: OutRecord, name: string) => r.headers.find(([n]) => n === name)?.[1].toString();

@@ -1,0 +1,51 @@
+import { readFile } from 'node:fs/promises';
+import type { BaseOptions, SASLOptions } from '@platformatic/kafka';
+import type { ScorerConfig } from '../config.ts';
+import { ScorerError, errorMessage } from '../errors.ts';
+
+/** Attempts per request after the first (connection lost, leader moved, coordinator loading...). */
+const RETRIES = 10;
+
+/**
+ * The wait before retry `attempt` (1-based): 50 ms doubling to 2 s, about 11 s over all the attempts, which
+ * rides out a broker restart or a leader election. The client's default (a flat 1 s, 3 attempts) gives up in 3 s
+ * and makes every CONCURRENT_TRANSACTIONS answer cost a full second.
+ */
+export function retryDelayMs(attempt: number): number {
+  return Math.min(2000, 50 * 2 ** Math.max(0, attempt - 1));
+}
+
+/** The options every client of the scorer shares: brokers, TLS, SASL, retries, timeouts. */
+export async function clientOptions(config: ScorerConfig, clientId: string): Promise<BaseOptions> {
+  const options: BaseOptions = {
+    clientId,
+    bootstrapBrokers: [...config.brokers],
+    retries: RETRIES,
+    retryDelay: (_client, _operation, attempt) => retryDelayMs(attempt),
+    timeout: 10_000,
+    connectTimeout: 5_000,
+  };
+  if (config.tls) {
+    if (config.tls.caFile === null) options.tls = {};
+    else {
+      try {
+        options.tls = { ca: [await readFile(config.tls.caFile, 'utf8')] };
+      } catch (error) {
+        throw new ScorerError(
+          'BAD_CONFIG',
+          `cannot read KAFKA_TLS_CA_FILE ${config.tls.caFile}: ${errorMessage(error)}`,
+        );
+      }
+    }
+  }
+  if (config.sasl) {
+    const { mechanism, username, password } = config.sasl;
+    const sasl: SASLOptions = {
+      mechanism: mechanism === 'plain' ? 'PLAIN' : mechanism === 'scram-sha-256' ? 'SCRAM-SHA-256' : 'SCRAM-SHA-512',
+      username,
+      password,
+    };
+    options.sasl = sasl;
+  }
+  return options;
+}

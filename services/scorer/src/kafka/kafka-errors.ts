@@ -1,0 +1,50 @@
+/** Error ids after which the member must rejoin the group: the batch in hand ends, the process goes on. */
+const REJOIN = new Set([
+  'REBALANCE_IN_PROGRESS',
+  'ILLEGAL_GENERATION',
+  'UNKNOWN_MEMBER_ID',
+  'MEMBER_ID_REQUIRED',
+  'FENCED_INSTANCE_ID',
+  'NOT_COORDINATOR',
+  'COORDINATOR_NOT_AVAILABLE',
+  'COORDINATOR_LOAD_IN_PROGRESS',
+]);
+
+interface ClientError {
+  readonly apiId?: unknown;
+  readonly code?: unknown;
+  readonly errors?: unknown;
+  readonly cause?: unknown;
+}
+
+/**
+ * The broker error ids (`apiId`, e.g. `MESSAGE_TOO_LARGE`) anywhere in an error of @platformatic/kafka: it
+ * wraps what it gave up retrying in MultipleErrors (`errors`) and causes. Bounded in depth and count.
+ */
+export function errorIds(error: unknown): string[] {
+  const ids: string[] = [];
+  const queue: { e: unknown; depth: number }[] = [{ e: error, depth: 0 }];
+  for (let seen = 0; queue.length > 0 && seen < 64; seen++) {
+    const { e, depth } = queue.shift()!;
+    if (e === null || typeof e !== 'object' || depth > 6) continue;
+    const c = e as ClientError;
+    if (typeof c.apiId === 'string') ids.push(c.apiId);
+    if (Array.isArray(c.errors)) for (const inner of c.errors) queue.push({ e: inner, depth: depth + 1 });
+    if (c.cause !== undefined) queue.push({ e: c.cause, depth: depth + 1 });
+  }
+  return ids;
+}
+
+export type KafkaErrorClass = 'rejoin' | 'retriable' | 'fatal';
+
+/**
+ * How the member treats an error. Rebalance-class errors: rejoin. Other errors of the client (its codes all
+ * start with `PLT_KFK_`: lost connections, timeouts, leader changes it gave up on) are retried by starting the
+ * stream again. A client error that says it is a mistake of ours (`PLT_KFK_USER`), and anything else, is fatal.
+ */
+export function classifyKafkaError(error: unknown): KafkaErrorClass {
+  if (errorIds(error).some((id) => REJOIN.has(id))) return 'rejoin';
+  const code = (error as ClientError | null)?.code;
+  if (typeof code === 'string' && code.startsWith('PLT_KFK_') && code !== 'PLT_KFK_USER') return 'retriable';
+  return 'fatal';
+}

@@ -1,0 +1,15 @@
+import type { Consumer } from '@platformatic/kafka';
+import type { TopicOffsets } from './read-progress.ts';
+
+/** A topic's first and end offsets per partition, read through a consumer's ListOffsets (earliest, latest). */
+export function consumerTopicOffsets(consumer: Pick<Consumer, 'listOffsets'>): TopicOffsets {
+  return {
+    async range(topic) {
+      const [first, end] = await Promise.all([
+        consumer.listOffsets({ topics: [topic], timestamp: -2n }),
+        consumer.listOffsets({ topics: [topic], timestamp: -1n }),
+      ]);
+      return { first: first.get(topic) ?? [], end: end.get(topic) ?? [] };
+    },
+  };
+}
