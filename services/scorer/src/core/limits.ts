@@ -1,6 +1,6 @@
 /**
  * Bounds on what the scorer accepts and what it produces. Every length is checked before anything hashes or
- * stores the value: kafkajs' murmur2 partitioner is superlinear in the key length (minutes for a 1 MB key), and
+ * stores the value: the producer's murmur2 partitioner hashes the whole key (kafkajs' took minutes on a 1 MB key), and
  * the broker refuses a record larger than its `max.message.bytes`.
  */
 export interface InputLimits {

@@ -169,7 +169,7 @@ class Lane {
         ...(headers === undefined ? {} : { headers }),
       };
     }
-    // Keyed records go where Java's producer (and kafkajs) would put them: murmur2 & 0x7fffffff.
+    // Keyed records go where Java's producer would put them (the client's own default differs): murmur2 & 0x7fffffff.
     return this.#producer.send({ messages, acks: -1, partitioner: compatibilityPartitioner });
   }
 }

@@ -117,7 +117,6 @@ export class TransactionSource {
 
   /**
    * Stops fetching, lets the chunks in hand finish, commits, and leaves the group. Idempotent.
-   * (kafkajs' own stop() leaves the group right after the last batch, with no moment to commit in between.)
    */
   close(): Promise<void> {
     this.#closing ??= (async () => {

@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { MultipleErrors, NetworkError, ProtocolError, UserError } from '@platformatic/kafka';
+import { classifyKafkaError, errorIds } from '../../src/kafka/kafka-errors.ts';
+
+test('broker error ids are found inside the retries the client gave up on, and through causes', () => {
+  const gaveUp = new MultipleErrors('Produce failed 3 times.', [
+    new NetworkError('connection closed'),
+    new ProtocolError('MESSAGE_TOO_LARGE'),
+  ]);
+  assert.deepEqual(errorIds(gaveUp), ['MESSAGE_TOO_LARGE']);
+  const wrapped = new Error('send failed', { cause: gaveUp });
+  assert.deepEqual(errorIds(wrapped), ['MESSAGE_TOO_LARGE']);
+  assert.deepEqual(errorIds(new Error('plain')), []);
+  assert.deepEqual(errorIds(null), []);
+});
+
+test('rebalance-class errors rejoin, other client errors retry, our own mistakes and foreign errors are fatal', () => {
+  assert.equal(classifyKafkaError(new ProtocolError('REBALANCE_IN_PROGRESS')), 'rejoin');
+  assert.equal(classifyKafkaError(new MultipleErrors('x', [new ProtocolError('ILLEGAL_GENERATION')])), 'rejoin');
+  assert.equal(classifyKafkaError(new ProtocolError('NOT_COORDINATOR')), 'rejoin');
+  assert.equal(classifyKafkaError(new NetworkError('connection refused')), 'retriable');
+  assert.equal(classifyKafkaError(new ProtocolError('NOT_LEADER_OR_FOLLOWER')), 'retriable');
+  assert.equal(classifyKafkaError(new UserError('bad option')), 'fatal');
+  assert.equal(classifyKafkaError(new TypeError('undefined is not a function')), 'fatal');
+});
+
+test('a cycle of causes ends the walk', () => {
+  const a = new Error('a') as Error & { cause?: unknown };
+  const b = new Error('b', { cause: a });
+  a.cause = b;
+  assert.deepEqual(errorIds(a), []);
+});
