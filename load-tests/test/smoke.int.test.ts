@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import type { TestContext } from 'node:test';
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { createSchemaCodecs } from '../../schemas/src/codecs.ts';
 import { initHistogramRuntime } from '../../services/scorer/src/metrics/hdr.ts';
 import { testBrokers, uniqueTopic } from '../../test-support/kafka.ts';
 import { systemClock } from '../src/clock.ts';
 import type { TargetName } from '../src/config.ts';
 import { createBenchSimulation, TransactionPool } from '../src/generator/transaction-pool.ts';
+import { createLoadProducer } from '../src/kafka/load-producer.ts';
 import { SCORER_METRICS_INTERVAL_MS, startPassThrough, startScorer } from '../src/processes/services.ts';
 import { benchTopics, createBenchTopics, deleteBenchResources, openTarget } from '../src/run/bench-setup.ts';
 import { CleanupStack } from '../src/run/cleanup-stack.ts';
@@ -32,7 +32,7 @@ async function smokeRun(t: TestContext, name: TargetName) {
   const cleanup = new CleanupStack((line) => t.diagnostic(line));
   t.after(() => cleanup.closeAll());
   await createBenchTopics(brokers, topics, 3);
-  cleanup.defer('topics', () => deleteBenchResources(brokers, topics, runId));
+  cleanup.defer('topics', () => deleteBenchResources(brokers, runId));
   const logDir = mkdtempSync(join(tmpdir(), 'lt-smoke-'));
   cleanup.defer('logs', () => rmSync(logDir, { recursive: true, force: true }));
   const lines: string[] = [];
@@ -59,15 +59,10 @@ async function smokeRun(t: TestContext, name: TargetName) {
     cleanup.defer('pass-through', () => passThrough.stop());
   }
 
-  const kafka = new Kafka({ clientId: 'lt-smoke', brokers, logLevel: logLevel.NOTHING });
-  const producer = kafka.producer({
-    allowAutoTopicCreation: false,
-    createPartitioner: Partitioners.DefaultPartitioner,
-  });
-  await producer.connect();
-  cleanup.defer('producer', () => producer.disconnect());
+  const producer = createLoadProducer(brokers, 'lt-smoke');
+  cleanup.defer('producer', () => producer.close());
   const opened = await openTarget(
-    kafka,
+    brokers,
     name,
     name === 'scorer'
       ? { input: topics.scorerIn, output: topics.decisions }

@@ -2,11 +2,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Kafka, logLevel } from 'kafkajs';
 import { ensureTopics } from '../../../infra/kafka/topics.ts';
 import { createSchemaCodecs } from '../../../schemas/src/codecs.ts';
 import { Rng } from '../../../services/producer-sim/src/core/random.ts';
 import { createBenchSimulation, TransactionPool } from '../generator/transaction-pool.ts';
+import { createLoadProducer, sendRecords } from '../kafka/load-producer.ts';
+import { startTopicReader, type TopicReader } from '../kafka/topic-reader.ts';
 import { startScorer, type ScorerTopics, type StartedScorer } from '../processes/services.ts';
 
 export interface ChurnOptions {
@@ -79,10 +80,8 @@ export async function runChurn(options: ChurnOptions): Promise<ChurnReport> {
   const records = new TransactionPool(createBenchSimulation(options.seed, runId), codecs.transaction).take(
     options.transactions,
   );
-  const kafka = new Kafka({ clientId: 'churn', brokers: [...brokers], logLevel: logLevel.NOTHING });
-  const producer = kafka.producer();
-  const collector = kafka.consumer({ groupId: `${runId}.collector`, maxWaitTimeInMs: 200 });
-  const dlq = kafka.consumer({ groupId: `${runId}.dlq-collector`, maxWaitTimeInMs: 200 });
+  const producer = createLoadProducer(brokers, 'churn');
+  const readers: TopicReader[] = [];
   const first = new Map<string, { action: string; score: number; reasons: string }>();
   let duplicates = 0;
   let duplicatesDiffering = 0;
@@ -102,29 +101,37 @@ export async function runChurn(options: ChurnOptions): Promise<ChurnReport> {
   const live = () => members.filter((m) => m.ended === undefined);
 
   try {
-    await producer.connect();
-    for (const [consumer, topic] of [
-      [collector, topics.decisions],
-      [dlq, topics.deadLetters],
-    ] as const) {
-      await consumer.connect();
-      await consumer.subscribe({ topic, fromBeginning: true });
-    }
-    await collector.run({
-      eachMessage: ({ message }) => {
-        const d = codecs.decision.decode(message.value!);
-        const seen = first.get(d.transactionId);
-        const verdict = { action: d.action, score: d.score, reasons: d.reasons.join(',') };
-        if (seen === undefined) first.set(d.transactionId, verdict);
-        else {
-          duplicates++;
-          if (seen.action !== verdict.action || seen.score !== verdict.score || seen.reasons !== verdict.reasons)
-            duplicatesDiffering++;
-        }
-        return Promise.resolve();
-      },
-    });
-    await dlq.run({ eachMessage: () => Promise.resolve(void deadLetters++) });
+    const onError = (error: unknown) => log(`a collector failed: ${String(error)}`);
+    readers.push(
+      await startTopicReader({
+        brokers,
+        topic: topics.decisions,
+        groupId: `${runId}.collector`,
+        clientId: 'churn-collector',
+        onMessage: (message) => {
+          const d = codecs.decision.decode(message.value);
+          const seen = first.get(d.transactionId);
+          const verdict = { action: d.action, score: d.score, reasons: d.reasons.join(',') };
+          if (seen === undefined) first.set(d.transactionId, verdict);
+          else {
+            duplicates++;
+            if (seen.action !== verdict.action || seen.score !== verdict.score || seen.reasons !== verdict.reasons)
+              duplicatesDiffering++;
+          }
+        },
+        onError,
+      }),
+    );
+    readers.push(
+      await startTopicReader({
+        brokers,
+        topic: topics.deadLetters,
+        groupId: `${runId}.dlq-collector`,
+        clientId: 'churn-dlq-collector',
+        onMessage: () => void deadLetters++,
+        onError,
+      }),
+    );
 
     for (let i = 0; i < options.scorers; i++) start();
     await Promise.all(members.map((m) => m.started));
@@ -143,9 +150,9 @@ export async function runChurn(options: ChurnOptions): Promise<ChurnReport> {
     for (let sent = 0; sent < records.length;) {
       const due = Math.min(records.length, Math.floor(((Date.now() - sendStart) * options.rate) / 1000) + perTick);
       if (due > sent) {
-        const batch = records.slice(sent, due).map((r) => ({ key: r.key, value: r.value }));
+        const batch = records.slice(sent, due);
         sent = due;
-        await producer.send({ topic: topics.transactions, messages: batch });
+        await sendRecords(producer, topics.transactions, batch);
       }
       while (nextChange < plan.length && Date.now() - sendStart >= changeAt[nextChange]!) {
         const kind = plan[nextChange++]!;
@@ -204,7 +211,7 @@ export async function runChurn(options: ChurnOptions): Promise<ChurnReport> {
         await scorer?.service.stop();
       }),
     );
-    await Promise.allSettled([producer.disconnect(), collector.disconnect(), dlq.disconnect()]);
+    await Promise.allSettled([producer.close(), ...readers.map((r) => r.close())]);
   }
 }
 

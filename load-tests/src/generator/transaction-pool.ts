@@ -6,8 +6,8 @@ import { Simulation } from '../../../services/producer-sim/src/core/simulation.t
 /** One transaction ready to send: encoding happens before its phase, off the clock. */
 export interface PreparedRecord {
   readonly transactionId: string;
-  /** Card token: the partitioning key, as the simulator writes it. */
-  readonly key: string;
+  /** Card token, UTF-8: the partitioning key, as the simulator writes it. */
+  readonly key: Buffer;
   readonly value: Buffer;
 }
 
@@ -50,7 +50,7 @@ export class TransactionPool {
       if (!event) throw new Error('the simulation ended early: it is configured without an end');
       if (event.kind !== 'transaction') continue;
       const value = this.#codec.encode(event.tx);
-      out.push({ transactionId: event.tx.transactionId, key: event.tx.cardId, value });
+      out.push({ transactionId: event.tx.transactionId, key: Buffer.from(event.tx.cardId), value });
       this.#records++;
       this.#bytes += value.length;
     }

@@ -1,9 +1,11 @@
 // The pass-through baseline as its own process, as the scorer is: `ready` on stdout once it has joined its group.
-import { Kafka } from 'kafkajs';
+// `--client platformatic` (default) runs on the scorer's own Kafka edge; `--client kafkajs` on the client it left.
+import { createLogger } from '../../../services/scorer/src/observability/logger.ts';
 import { errorMessage } from '../errors.ts';
-import { quietLogCreator } from '../kafka/quiet-log.ts';
+import { startKafkajsPassThrough } from './kafkajs-pass-through.ts';
 import { loadPassThroughConfig } from './pass-through-config.ts';
-import { runPassThrough } from './pass-through.ts';
+import { startPlatformaticPassThrough } from './platformatic-pass-through.ts';
+import type { RunningPassThrough } from './platformatic-pass-through.ts';
 
 let config;
 try {
@@ -12,39 +14,30 @@ try {
   console.error(`pass-through: ${errorMessage(error)}`);
   process.exit(2);
 }
-const kafka = new Kafka({
-  clientId: 'lt-pass-through',
-  brokers: [...config.brokers],
-  logCreator: quietLogCreator((line) => console.error(line)),
-});
-const producer = kafka.producer({ allowAutoTopicCreation: false });
-const consumer = kafka.consumer({ groupId: config.groupId, allowAutoTopicCreation: false });
+// Warnings and errors only (JSON lines): a line per record or per commit would cost what is being measured.
+const log = createLogger('warn', `pass-through-${config.client}`);
+let running: RunningPassThrough | undefined;
 let stopping: Promise<void> | undefined;
 const stop = (code: number): Promise<void> =>
   (stopping ??= (async () => {
-    await consumer.disconnect().catch(() => {});
-    await producer.disconnect().catch(() => {});
+    await running?.stop().catch(() => {});
     process.exit(code);
   })());
-
-consumer.on(consumer.events.GROUP_JOIN, () => console.log('ready'));
-consumer.on(consumer.events.CRASH, (event) => {
-  if (!event.payload.restart) void stop(1);
-});
+const hooks = {
+  ready: () => console.log('ready'),
+  fatal: (error: unknown) => {
+    console.error(`pass-through: ${errorMessage(error)}`);
+    void stop(1);
+  },
+  log,
+  logLine: (line: string) => console.error(line),
+};
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stop(0));
 try {
-  await producer.connect();
-  await consumer.connect();
-  await runPassThrough(consumer, producer, {
-    input: config.input,
-    output: config.output,
-    partitionsConcurrently: config.partitionsConcurrently,
-    chunkSize: 256,
-    onFatal: (error) => {
-      console.error(`pass-through: ${errorMessage(error)}`);
-      void stop(1);
-    },
-  });
+  running =
+    config.client === 'kafkajs'
+      ? await startKafkajsPassThrough(config, hooks)
+      : await startPlatformaticPassThrough(config, hooks);
 } catch (error) {
   console.error(`pass-through: start-up failed: ${errorMessage(error)}`);
   await stop(1);

@@ -36,6 +36,7 @@ export class ChildService {
     this.#child = spawn(process.execPath, ['--import', 'tsx', spec.script, ...spec.args], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
+      // The kafkajs pass-through's producer would otherwise warn of kafkajs 2's partitioner change at each start.
       env: { ...process.env, KAFKAJS_NO_PARTITIONER_WARNING: '1' },
     });
     for (const stream of [this.#child.stdout, this.#child.stderr]) {

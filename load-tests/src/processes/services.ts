@@ -1,5 +1,6 @@
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import type { PassThroughClient } from '../pass-through/pass-through-config.ts';
 import { ChildService } from './child-service.ts';
 
 export interface ScorerTopics {
@@ -19,14 +20,24 @@ export interface StartedScorer {
 /** How often the scorer folds its interval histograms into the cumulative ones that the phases difference. */
 export const SCORER_METRICS_INTERVAL_MS = 1_000;
 
+export interface ScorerStartOptions {
+  readonly readyTimeoutMs?: number;
+  /**
+   * The scorer's budget from a record's Kafka timestamp (its --deadline-ms, default 100): past it a record is
+   * decided by rules alone, degraded. A backlog is old by design, so the drain benchmark raises it.
+   */
+  readonly deadlineMs?: number;
+}
+
 /** Starts the scorer as a child process on its own topics and group; resolves once `/readyz` answers 200. */
 export async function startScorer(
   brokers: readonly string[],
   topics: ScorerTopics,
   groupId: string,
   logDir: string,
-  readyTimeoutMs = 90_000,
+  options: ScorerStartOptions = {},
 ): Promise<StartedScorer> {
+  const { readyTimeoutMs = 90_000, deadlineMs } = options;
   const port = await freePort();
   const service = new ChildService({
     name: 'scorer',
@@ -43,6 +54,7 @@ export async function startScorer(
       ['--topic-terminal-counts', topics.terminalCounts],
       ['--metrics-interval-ms', String(SCORER_METRICS_INTERVAL_MS)],
       ['--log-level', 'warn'],
+      deadlineMs === undefined ? [] : ['--deadline-ms', String(deadlineMs)],
     ].flat(),
     logFile: join(logDir, 'scorer.log'),
   });
@@ -56,20 +68,34 @@ export async function startScorer(
   return { service, url };
 }
 
-/** Starts the pass-through baseline; resolves once it has joined its consumer group. */
+export interface PassThroughStartOptions {
+  /** Default platformatic, the scorer's client; kafkajs is the pre-move baseline. */
+  readonly client?: PassThroughClient;
+  readonly readyTimeoutMs?: number;
+}
+
+/**
+ * Starts the pass-through baseline; resolves once it has joined its consumer group. It is named `pass-through`
+ * on platformatic and `pass-through-kafkajs` on kafkajs, in its log file's name too.
+ */
 export async function startPassThrough(
   brokers: readonly string[],
   input: string,
   output: string,
   groupId: string,
   logDir: string,
-  readyTimeoutMs = 60_000,
+  options: PassThroughStartOptions = {},
 ): Promise<ChildService> {
+  const { client = 'platformatic', readyTimeoutMs = 60_000 } = options;
+  const name = client === 'kafkajs' ? 'pass-through-kafkajs' : 'pass-through';
   const service = new ChildService({
-    name: 'pass-through',
+    name,
     script: 'load-tests/src/pass-through/main.ts',
-    args: ['--brokers', brokers.join(','), '--group-id', groupId, '--input', input, '--output', output],
-    logFile: join(logDir, 'pass-through.log'),
+    args: [
+      ['--brokers', brokers.join(','), '--group-id', groupId, '--input', input, '--output', output],
+      ['--client', client],
+    ].flat(),
+    logFile: join(logDir, `${name}.log`),
   });
   try {
     await service.waitForLine(/^ready$/, readyTimeoutMs);

@@ -1,9 +1,10 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { Admin } from '@platformatic/kafka';
 import { ensureTopics } from '../../../infra/kafka/topics.ts';
 import { createSchemaCodecs } from '../../../schemas/src/codecs.ts';
 import type { Clock } from '../clock.ts';
 import type { TargetName } from '../config.ts';
 import { errorMessage } from '../errors.ts';
+import { loadTestClientOptions } from '../kafka/client-options.ts';
 import { MatchRegistry } from '../measure/match-registry.ts';
 import { startOutputConsumer } from '../measure/output-consumer.ts';
 import type { OutputConsumer } from '../measure/output-consumer.ts';
@@ -43,20 +44,20 @@ export async function createBenchTopics(brokers: readonly string[], t: BenchTopi
   ]);
 }
 
-/** Deletes the run's topics and its consumer groups (every group id starts with the run id), once all are closed. */
-export async function deleteBenchResources(brokers: readonly string[], t: BenchTopics, runId: string): Promise<void> {
-  const admin = new Kafka({ clientId: 'lt-admin', brokers: [...brokers], logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
+/**
+ * Deletes the run's topics and consumer groups, once all are closed: every name a run gives starts with its run
+ * id and a dash (the scorer's own groups too, which take its group id as their prefix).
+ */
+export async function deleteBenchResources(brokers: readonly string[], runId: string): Promise<void> {
+  const admin = new Admin(loadTestClientOptions(brokers, 'lt-admin'));
   try {
-    const existing = new Set<string>(await admin.listTopics());
-    const names = [t.scorerIn, t.decisions, t.deadLetters, t.labels, t.terminalCounts, t.passIn, t.passOut, t.endToEnd];
-    const mine = names.filter((name) => existing.has(name));
-    if (mine.length > 0) await admin.deleteTopics({ topics: mine, timeout: 10_000 });
-    const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((id) => id.startsWith(runId));
+    const mine = (await admin.listTopics()).filter((name) => name.startsWith(`${runId}-`));
+    if (mine.length > 0) await admin.deleteTopics({ topics: mine });
+    const groups = [...(await admin.listGroups()).keys()].filter((id) => id.startsWith(`${runId}-`));
     // A group still in use refuses; the broker expires empty groups by itself, so this is tidiness, not a failure.
-    if (groups.length > 0) await admin.deleteGroups(groups).catch(() => {});
+    if (groups.length > 0) await admin.deleteGroups({ groups }).catch(() => {});
   } finally {
-    await admin.disconnect();
+    await admin.close();
   }
 }
 
@@ -70,7 +71,7 @@ export interface OpenedTarget {
  * pass-through's copies (Transaction → transactionId). Each consumer decodes with its own codecs.
  */
 export async function openTarget(
-  kafka: Kafka,
+  brokers: readonly string[],
   name: TargetName,
   topics: { readonly input: string; readonly output: string },
   groupId: string,
@@ -86,7 +87,7 @@ export async function openTarget(
   const registry = new MatchRegistry();
   let decodeErrors = 0;
   const consumer = await startOutputConsumer({
-    kafka,
+    brokers,
     topic: topics.output,
     groupId,
     transactionIdOf,
@@ -96,6 +97,7 @@ export async function openTarget(
       if (decodeErrors++ === 0)
         log(`${name}: an output record does not decode (${errorMessage(error)}); counting the rest silently`);
     },
+    onClientError: (error) => log(`${name}: the output consumer failed: ${errorMessage(error)}`),
     clock,
   });
   return {

@@ -1,5 +1,4 @@
 import { performance } from 'node:perf_hooks';
-import { Kafka, Partitioners } from 'kafkajs';
 import { startBroker, stopBroker } from '../../../infra/kafka/broker.ts';
 import { loadBrokerConfig } from '../../../infra/kafka/config.ts';
 import { ensureJars } from '../../../infra/kafka/jars.ts';
@@ -10,7 +9,7 @@ import type { EndToEndLatencyResult } from '../baselines/end-to-end-output.ts';
 import type { Clock } from '../clock.ts';
 import type { BenchConfig, TargetName } from '../config.ts';
 import { createBenchSimulation, TransactionPool } from '../generator/transaction-pool.ts';
-import { quietLogCreator } from '../kafka/quiet-log.ts';
+import { createLoadProducer } from '../kafka/load-producer.ts';
 import type { ChildService } from '../processes/child-service.ts';
 import { SCORER_METRICS_INTERVAL_MS, startPassThrough, startScorer } from '../processes/services.ts';
 import type { ScorerTopics } from '../processes/services.ts';
@@ -68,7 +67,7 @@ export async function runBenchmark(config: BenchConfig, deps: BenchDeps): Promis
     const runId = `lt-${Date.now().toString(36)}`;
     const topics = benchTopics(runId);
     await createBenchTopics(brokers, topics, config.partitions);
-    if (!config.keepTopics) cleanup.defer('topics', () => deleteBenchResources(brokers, topics, runId));
+    if (!config.keepTopics) cleanup.defer('topics', () => deleteBenchResources(brokers, runId));
     log(`topics: ${runId}-* (${config.partitions} partitions)`);
 
     const pool = new TransactionPool(createBenchSimulation(config.seed, runId), createSchemaCodecs().transaction);
@@ -118,18 +117,13 @@ export async function runBenchmark(config: BenchConfig, deps: BenchDeps): Promis
     );
     for (const s of await Promise.allSettled(starting)) if (s.status === 'rejected') throw s.reason;
 
-    const kafka = new Kafka({ clientId: 'lt-bench', brokers: [...brokers], logCreator: quietLogCreator(log) });
-    const producer = kafka.producer({
-      allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner,
-    });
-    await producer.connect();
-    cleanup.defer('producer', () => producer.disconnect());
+    const producer = createLoadProducer(brokers, 'lt-bench');
+    cleanup.defer('producer', () => producer.close());
     const targets = new Map<TargetName, PhaseTarget>();
     for (const name of wanted) {
       const scorer = name === 'scorer';
       const opened = await openTarget(
-        kafka,
+        brokers,
         name,
         scorer
           ? { input: topics.scorerIn, output: topics.decisions }

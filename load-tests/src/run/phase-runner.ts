@@ -1,5 +1,4 @@
-import { CompressionTypes } from 'kafkajs';
-import type { Producer } from 'kafkajs';
+import type { Producer } from '@platformatic/kafka';
 import type { Histogram } from 'hdr-histogram-js';
 import type { Clock } from '../clock.ts';
 import type { Arrivals, TargetName } from '../config.ts';
@@ -7,6 +6,7 @@ import { BenchError, errorMessage } from '../errors.ts';
 import { OpenLoopSender } from '../generator/open-loop-sender.ts';
 import { scheduleOffsets } from '../generator/schedule-offsets.ts';
 import type { PreparedRecord } from '../generator/transaction-pool.ts';
+import { sendRecords } from '../kafka/load-producer.ts';
 import { DecisionTracker } from '../measure/decision-tracker.ts';
 import type { TrackerCounts } from '../measure/decision-tracker.ts';
 import { LatencyHistogram, histogramDelta, statsOf } from '../measure/histograms.ts';
@@ -17,6 +17,7 @@ import type { ScorerCumulative } from '../measure/scorer-latency.ts';
 
 /** The header that carries each record's intended send time, epoch microseconds as decimal text. */
 export const INTENDED_HEADER = 'lt-intended-us';
+const INTENDED_HEADER_BYTES = Buffer.from(INTENDED_HEADER);
 
 export interface PhaseTarget {
   readonly name: TargetName;
@@ -115,18 +116,15 @@ export async function runPhase(
     signal: deps.signal,
     send: (batch) => {
       for (const o of batch) tracker.markSent(o.seq);
-      return deps.producer
-        .send({
-          topic: target.inputTopic,
-          acks: -1,
-          compression: CompressionTypes.None,
-          messages: batch.map((o) => ({
-            key: o.record.key,
-            value: o.record.value,
-            headers: { [INTENDED_HEADER]: String(Math.round(o.intendedUs)) },
-          })),
-        })
-        .then(() => undefined);
+      return sendRecords(
+        deps.producer,
+        target.inputTopic,
+        batch.map((o) => ({
+          key: o.record.key,
+          value: o.record.value,
+          headers: new Map([[INTENDED_HEADER_BYTES, Buffer.from(String(Math.round(o.intendedUs)))]]),
+        })),
+      );
     },
   });
 

@@ -9,7 +9,7 @@ import { FakeClock } from './fake-clock.ts';
 function records(n: number): PreparedRecord[] {
   return Array.from({ length: n }, (_, i) => ({
     transactionId: `t${i}`,
-    key: `c${i % 7}`,
+    key: Buffer.from(`c${i % 7}`),
     value: Buffer.from([i & 255]),
   }));
 }

@@ -1,0 +1,27 @@
+import { compatibilityPartitioner, Producer, type MessageToProduce } from '@platformatic/kafka';
+import { loadTestClientOptions } from './client-options.ts';
+
+/** One record as the generator sends it: the key is the card token, the value a framed Avro Transaction. */
+export interface RecordToSend {
+  readonly key: Buffer;
+  readonly value: Buffer;
+  readonly headers?: Map<Buffer, Buffer> | undefined;
+}
+
+/** The generator's producer: not idempotent (as kafkajs' default was), topics never created by a send. */
+export function createLoadProducer(brokers: readonly string[], clientId: string): Producer {
+  return new Producer({ ...loadTestClientOptions(brokers, clientId), autocreateTopics: false });
+}
+
+/**
+ * One produce request, acks = all. Keyed records go to the partition Java's producer (and kafkajs'
+ * DefaultPartitioner) would pick, murmur2 & 0x7fffffff: the client's own default partitioner differs.
+ */
+export async function sendRecords(producer: Producer, topic: string, records: readonly RecordToSend[]): Promise<void> {
+  const messages = new Array<MessageToProduce>(records.length);
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i]!;
+    messages[i] = { topic, key: r.key, value: r.value, ...(r.headers === undefined ? {} : { headers: r.headers }) };
+  }
+  await producer.send({ messages, acks: -1, partitioner: compatibilityPartitioner });
+}
