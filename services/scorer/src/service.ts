@@ -179,23 +179,6 @@ export class ScorerService {
     this.#closers.push({ name: 'producer', close: () => producer.close() });
     producer.on('client:broker:disconnect', () => (this.#brokerReachable = false));
     producer.on('client:broker:connect', () => (this.#brokerReachable = true));
-    const sink = new KafkaSink(producer, {
-      maxRequestBytes: config.output.maxMessageBytes,
-      // A dead letter the broker still refuses (its limit is below ours): keep where it came from and why.
-      replaceRejected: (record, reason) =>
-        record.topic === config.topics.deadLetters
-          ? {
-              topic: record.topic,
-              key: null,
-              value: null,
-              headers: [
-                ...record.headers.filter(([name]) => name.startsWith('dlq.')),
-                ['dlq.value.dropped', Buffer.from(reason)],
-              ],
-            }
-          : undefined,
-    });
-
     const admin = new Admin(base);
     this.#closers.push({ name: 'admin', close: () => admin.close() });
     // Reads the counts topic's offsets: a partition taken over waits until the topic is read to its end.
@@ -219,6 +202,25 @@ export class ScorerService {
       config.replicationFactor,
     );
     this.#brokerReachable = true;
+    const decisionPartitions = (await topicOffsets.range(config.topics.decisions)).end.length;
+    const sink = new KafkaSink(producer, {
+      maxRequestBytes: config.output.maxMessageBytes,
+      copartitioned: new Set(decisionPartitions === inputPartitions ? [config.topics.decisions] : []),
+      // A dead letter the broker still refuses (its limit is below ours): keep where it came from and why.
+      replaceRejected: (record, reason) =>
+        record.topic === config.topics.deadLetters
+          ? {
+              topic: record.topic,
+              key: null,
+              value: null,
+              headers: [
+                ...record.headers.filter(([name]) => name.startsWith('dlq.')),
+                ['dlq.value.dropped', Buffer.from(reason)],
+              ],
+            }
+          : undefined,
+    });
+
     const counts = new TerminalCountsSync(features.terminals, producer, config.topics.terminalCounts, this.#log, {
       offsets: topicOffsets,
       catchUpTimeoutMs: CATCH_UP_TIMEOUT_MS,
