@@ -21,7 +21,7 @@ import { runLabelSource } from './kafka/label-source.ts';
 import { TerminalCountsSync } from './kafka/terminal-counts.ts';
 import { KafkaSink } from './kafka/sink.ts';
 import { consumerTopicOffsets } from './kafka/topic-offsets.ts';
-import { createMissingTopics } from './kafka/topics.ts';
+import { createMissingTopics, requireTopics } from './kafka/topics.ts';
 import { TransactionSource } from './kafka/transaction-source.ts';
 import { LiveMetrics } from './metrics/live-metrics.ts';
 import { createMetricsRegistry } from './metrics/prometheus.ts';
@@ -179,8 +179,33 @@ export class ScorerService {
     this.#closers.push({ name: 'producer', close: () => producer.close() });
     producer.on('client:broker:disconnect', () => (this.#brokerReachable = false));
     producer.on('client:broker:connect', () => (this.#brokerReachable = true));
+    const admin = new Admin(base);
+    this.#closers.push({ name: 'admin', close: () => admin.close() });
+    // Reads the counts topic's offsets: a partition taken over waits until the topic is read to its end.
+    const offsetsReader = this.#groupMember(base, `${config.groupId}-offsets-${uniqueSuffix()}`, 'offsets');
+    const topicOffsets = consumerTopicOffsets(offsetsReader.consumer);
+    // The inputs belong to their producers: a missing one is a configuration fault, said at once (as Kafka
+    // Streams does), not a consumer waiting forever. The outputs are the scorer's own: created when missing,
+    // decisions and dead letters partitioned like the input.
+    const inputPartitions = await requireTopics(admin, topicOffsets, [
+      config.topics.transactions,
+      config.topics.labels,
+    ]);
+    await createMissingTopics(
+      admin,
+      offsetsReader.consumer,
+      [
+        { name: config.topics.decisions, partitions: inputPartitions },
+        { name: config.topics.deadLetters, partitions: inputPartitions },
+        { name: config.topics.terminalCounts, partitions: 6, compacted: true },
+      ],
+      config.replicationFactor,
+    );
+    this.#brokerReachable = true;
+    const decisionPartitions = (await topicOffsets.range(config.topics.decisions)).end.length;
     const sink = new KafkaSink(producer, {
       maxRequestBytes: config.output.maxMessageBytes,
+      copartitioned: new Set(decisionPartitions === inputPartitions ? [config.topics.decisions] : []),
       // A dead letter the broker still refuses (its limit is below ours): keep where it came from and why.
       replaceRejected: (record, reason) =>
         record.topic === config.topics.deadLetters
@@ -196,18 +221,6 @@ export class ScorerService {
           : undefined,
     });
 
-    const admin = new Admin(base);
-    this.#closers.push({ name: 'admin', close: () => admin.close() });
-    // Reads the counts topic's offsets: a partition taken over waits until the topic is read to its end.
-    const offsetsReader = this.#groupMember(base, `${config.groupId}-offsets-${uniqueSuffix()}`, 'offsets');
-    await createMissingTopics(
-      admin,
-      offsetsReader.consumer,
-      [{ name: config.topics.terminalCounts, partitions: 6, compacted: true }],
-      config.replicationFactor,
-    );
-    this.#brokerReachable = true;
-    const topicOffsets = consumerTopicOffsets(offsetsReader.consumer);
     const counts = new TerminalCountsSync(features.terminals, producer, config.topics.terminalCounts, this.#log, {
       offsets: topicOffsets,
       catchUpTimeoutMs: CATCH_UP_TIMEOUT_MS,
@@ -320,7 +333,8 @@ export class ScorerService {
   }
 
   #fail(error: unknown): void {
-    if (this.#state === 'failed' || this.#state === 'stopped') return;
+    // Every send and batch waiting on a broken producer fails alike: the first failure is the one to report.
+    if (this.#failure !== undefined || this.#state === 'failed' || this.#state === 'stopped') return;
     this.#failure = error;
     this.#log.error(
       { err: errorMessage(error), code: (error as { code?: string }).code },

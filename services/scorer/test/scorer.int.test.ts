@@ -5,6 +5,8 @@ import { createSchemaCodecs } from '../../../schemas/src/codecs.ts';
 import type { Decision, Transaction } from '../../../schemas/src/types.ts';
 import { sampleTransaction } from '../../../schemas/test/fixtures.ts';
 import { testBrokers, uniqueTopic } from '../../../test-support/kafka.ts';
+import { ensureTopics } from '../../../infra/kafka/topics.ts';
+import { scorerClients } from './kafka/clients.ts';
 import { createScorerTopics, scorerTopicEnv } from './scorer-topics.ts';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/observability/logger.ts';
@@ -189,4 +191,25 @@ test('a scorer stopped cleanly and started again decides every transaction exact
   const all = await collect(kafka, topics.TOPIC_DECISIONS, txs.length);
   const ids = new Set(all.map((d) => codecs.decision.decode(d.value).transactionId));
   assert.equal(ids.size, txs.length, 'every transaction decided, none twice');
+});
+
+test('a missing input topic stops the start with BAD_CONFIG naming it; missing outputs are created like the input', async (t) => {
+  const topics = scorerTopicEnv('topics');
+  await assert.rejects(startScorer(topics), (error: Error & { code?: string }) => {
+    assert.equal(error.code, 'BAD_CONFIG');
+    assert.match(error.message, new RegExp(`${topics.TOPIC_TRANSACTIONS}, ${topics.TOPIC_LABELS} not found`));
+    return true;
+  });
+
+  await ensureTopics(testBrokers(), [
+    { name: topics.TOPIC_TRANSACTIONS, partitions: 4 },
+    { name: topics.TOPIC_LABELS, partitions: 1 },
+  ]);
+  const scorer = await startScorer(topics);
+  t.after(() => scorer.stop('test over'));
+  const { offsets } = scorerClients(t);
+  for (const name of [topics.TOPIC_DECISIONS, topics.TOPIC_DLQ]) {
+    assert.equal((await offsets.range(name)).end.length, 4, name);
+  }
+  assert.equal((await offsets.range(topics.TOPIC_TERMINAL_COUNTS)).end.length, 6);
 });

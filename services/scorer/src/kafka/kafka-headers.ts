@@ -1,6 +1,8 @@
 import type { RecordHeaders } from '../core/scoring/records.ts';
 
 const EMPTY = Buffer.alloc(0);
+/** Most records have no headers: one shared empty list instead of one per record. */
+const NO_HEADERS: RecordHeaders = Object.freeze([]);
 
 /**
  * A fetched record's headers as the core's ordered pairs: @platformatic/kafka keeps every header, in order, with
@@ -8,7 +10,7 @@ const EMPTY = Buffer.alloc(0);
  * a null.
  */
 export function fromKafkaHeaders(entries: readonly (readonly [unknown, unknown])[] | undefined): RecordHeaders {
-  if (entries === undefined || entries.length === 0) return [];
+  if (entries === undefined || entries.length === 0) return NO_HEADERS;
   const out = new Array<[string, Buffer]>(entries.length);
   for (let i = 0; i < entries.length; i++) {
     const [name, value] = entries[i]!;

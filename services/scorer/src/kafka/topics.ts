@@ -1,5 +1,7 @@
 import type { Admin, Consumer } from '@platformatic/kafka';
+import { ScorerError } from '../errors.ts';
 import { errorIds } from './kafka-errors.ts';
+import type { TopicOffsets } from './read-progress.ts';
 
 export interface ScorerTopic {
   readonly name: string;
@@ -50,4 +52,25 @@ export async function createMissingTopics(
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
+}
+
+/**
+ * Fails with BAD_CONFIG naming every topic of `names` that does not exist; returns the partition count of the
+ * first one.
+ */
+export async function requireTopics(
+  admin: Pick<Admin, 'listTopics'>,
+  offsets: TopicOffsets,
+  names: readonly [string, ...string[]],
+): Promise<number> {
+  const existing = new Set(await admin.listTopics());
+  const missing = names.filter((name) => !existing.has(name));
+  if (missing.length > 0) {
+    throw new ScorerError(
+      'BAD_CONFIG',
+      `input topic${missing.length > 1 ? 's' : ''} ${missing.join(', ')} not found on the brokers: create ` +
+        'them first (the simulator and the demo do) or point TOPIC_TRANSACTIONS / TOPIC_LABELS at existing ones',
+    );
+  }
+  return (await offsets.range(names[0])).end.length;
 }

@@ -78,3 +78,24 @@ test('coalesced records are sent in requests that stay under the byte limit, in 
     [['a', 'b'], ['c', 'd'], ['e']],
   );
 });
+
+test('a co-partitioned topic keeps the input partition a record names; other topics and records go by key', async () => {
+  const sent: { topic: string; partition: number | undefined }[] = [];
+  const producer: ProducerPort = {
+    send(request) {
+      for (const m of request.messages) sent.push({ topic: m.topic, partition: m.partition });
+      return Promise.resolve({});
+    },
+  };
+  const sink = new KafkaSink(producer, { copartitioned: new Set(['decisions']) });
+  await sink.send([
+    { ...rec('decisions', 'a'), partition: 4 },
+    rec('decisions', 'b'),
+    { ...rec('dlq', 'c'), partition: 4 },
+  ]);
+  assert.deepEqual(sent, [
+    { topic: 'decisions', partition: 4 },
+    { topic: 'decisions', partition: undefined },
+    { topic: 'dlq', partition: undefined },
+  ]);
+});

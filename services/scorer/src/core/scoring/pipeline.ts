@@ -144,7 +144,7 @@ export class ScoringPipeline {
       }
       outcomes[i] = {
         kind: 'decision',
-        record: { topic: topics.decisions, key: tx.cardId, value, headers: NO_HEADERS },
+        record: { topic: topics.decisions, key: tx.cardId, value, headers: NO_HEADERS, partition: record.partition },
         action: verdict.action,
         degraded: verdict.degraded ? (modelOk ? 'deadline' : 'model-failed') : null,
         timestamp: record.timestamp,

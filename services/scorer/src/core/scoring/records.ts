@@ -21,6 +21,8 @@ export interface OutRecord {
   readonly key: Buffer | string | null;
   readonly value: Buffer | null;
   readonly headers: RecordHeaders;
+  /** The input partition it answers (decisions): the sink keeps it where the output is co-partitioned. */
+  readonly partition?: number;
 }
 
 /** What one input record became; `record` goes to the sink, the rest is for metrics once it is acknowledged. */
