@@ -74,7 +74,9 @@ export class PassThrough {
       const chunk = new Array<OutRecord>(end - start);
       for (let i = start; i < end; i++) {
         const r = records[i]!;
-        chunk[i - start] = { topic: output, key: r.key, value: r.value, headers: r.headers };
+        // The input partition goes along, as the scorer's decisions carry theirs: where the sink knows the output
+        // to be co-partitioned, it keeps the number instead of hashing the key.
+        chunk[i - start] = { topic: output, key: r.key, value: r.value, headers: r.headers, partition };
       }
       sends.push(this.#sink.send(chunk));
     }

@@ -2,6 +2,7 @@ import { Consumer, Producer } from '@platformatic/kafka';
 import { DEFAULT_OUTPUT_LIMITS } from '../../../services/scorer/src/core/limits.ts';
 import { KafkaGroupMember } from '../../../services/scorer/src/kafka/kafka-group-member.ts';
 import { KafkaSink } from '../../../services/scorer/src/kafka/sink.ts';
+import { consumerTopicOffsets } from '../../../services/scorer/src/kafka/topic-offsets.ts';
 import type { Logger } from '../../../services/scorer/src/observability/logger.ts';
 import { loadTestClientOptions } from '../kafka/client-options.ts';
 import type { PassThroughConfig } from './pass-through-config.ts';
@@ -56,10 +57,20 @@ export async function startPlatformaticPassThrough(
     },
     hooks.log,
   );
+  // As the scorer's decisions: an output with as many partitions as the input keeps each record's partition.
+  const offsets = consumerTopicOffsets(consumer);
+  let copartitioned: ReadonlySet<string>;
+  try {
+    const [inputs, outputs] = await Promise.all([config.input, config.output].map((t) => offsets.range(t)));
+    copartitioned = new Set(inputs!.end.length === outputs!.end.length ? [config.output] : []);
+  } catch (error) {
+    await Promise.allSettled([consumer.close(true), producer.close()]);
+    throw error;
+  }
   let joined = false;
   const passThrough = new PassThrough(
     member,
-    new KafkaSink(producer, { maxRequestBytes: DEFAULT_OUTPUT_LIMITS.maxMessageBytes }),
+    new KafkaSink(producer, { maxRequestBytes: DEFAULT_OUTPUT_LIMITS.maxMessageBytes, copartitioned }),
     {
       output: config.output,
       chunkSize: CHUNK_SIZE,

@@ -77,16 +77,16 @@ async function setup(overrides: Partial<PassThroughOptions> = {}) {
   return { member, sink, fatal, passThrough };
 }
 
-test('a batch is forwarded as it came, key, value and headers, in chunks to the output topic', async () => {
+test('a batch is forwarded as it came, key, value and headers, in chunks to the output topic, naming its partition', async () => {
   const { member, sink } = await setup();
-  const records = [record(0, 5), record(0, 6), record(0, 7)];
-  void member.deliver(0, records);
+  const records = [record(1, 5), record(1, 6), record(1, 7)];
+  void member.deliver(1, records);
   await tick();
   assert.equal(sink.sends.length, 2, 'chunks of two');
   const sent = sink.sends.flatMap((s) => s.records);
   assert.deepEqual(
     sent,
-    records.map((r) => ({ topic: 'out', key: r.key, value: r.value, headers: r.headers })),
+    records.map((r) => ({ topic: 'out', key: r.key, value: r.value, headers: r.headers, partition: 1 })),
   );
 });
 
