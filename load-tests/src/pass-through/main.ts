@@ -2,9 +2,7 @@
 // `--client platformatic` (default) runs on the scorer's own Kafka edge; `--client kafkajs` on the client it left.
 import { createLogger } from '../../../services/scorer/src/observability/logger.ts';
 import { errorMessage } from '../errors.ts';
-import { startKafkajsPassThrough } from './kafkajs-pass-through.ts';
 import { loadPassThroughConfig } from './pass-through-config.ts';
-import { startPlatformaticPassThrough } from './platformatic-pass-through.ts';
 import type { RunningPassThrough } from './platformatic-pass-through.ts';
 
 let config;
@@ -34,10 +32,11 @@ const hooks = {
 };
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stop(0));
 try {
+  // Loaded on demand: the kafkajs one also runs on Node 20, where @platformatic/kafka (Node 22+) would not load.
   running =
     config.client === 'kafkajs'
-      ? await startKafkajsPassThrough(config, hooks)
-      : await startPlatformaticPassThrough(config, hooks);
+      ? await (await import('./kafkajs-pass-through.ts')).startKafkajsPassThrough(config, hooks)
+      : await (await import('./platformatic-pass-through.ts')).startPlatformaticPassThrough(config, hooks);
 } catch (error) {
   console.error(`pass-through: start-up failed: ${errorMessage(error)}`);
   await stop(1);

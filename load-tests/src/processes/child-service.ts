@@ -15,6 +15,8 @@ export interface ServiceSpec {
   readonly args: readonly string[];
   /** stdout and stderr go here (appended). */
   readonly logFile: string;
+  /** The Node binary to run it on; default this process's own (npm scripts run on the project's Node 24). */
+  readonly node?: string | undefined;
 }
 
 /**
@@ -33,7 +35,7 @@ export class ChildService {
   constructor(spec: ServiceSpec) {
     this.name = spec.name;
     const log = createWriteStream(spec.logFile, { flags: 'a' });
-    this.#child = spawn(process.execPath, ['--import', 'tsx', spec.script, ...spec.args], {
+    this.#child = spawn(spec.node ?? process.execPath, ['--import', 'tsx', spec.script, ...spec.args], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
       // The kafkajs pass-through's producer would otherwise warn of kafkajs 2's partitioner change at each start.

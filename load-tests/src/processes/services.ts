@@ -22,6 +22,8 @@ export const SCORER_METRICS_INTERVAL_MS = 1_000;
 
 export interface ScorerStartOptions {
   readonly readyTimeoutMs?: number;
+  /** Called with the child as soon as it is spawned, before it is ready (to watch its CPU time from the start). */
+  readonly onSpawn?: (service: ChildService) => void;
   /**
    * The scorer's budget from a record's Kafka timestamp (its --deadline-ms, default 100): past it a record is
    * decided by rules alone, degraded. A backlog is old by design, so the drain benchmark raises it.
@@ -37,7 +39,7 @@ export async function startScorer(
   logDir: string,
   options: ScorerStartOptions = {},
 ): Promise<StartedScorer> {
-  const { readyTimeoutMs = 90_000, deadlineMs } = options;
+  const { readyTimeoutMs = 90_000, deadlineMs, onSpawn } = options;
   const port = await freePort();
   const service = new ChildService({
     name: 'scorer',
@@ -58,6 +60,7 @@ export async function startScorer(
     ].flat(),
     logFile: join(logDir, 'scorer.log'),
   });
+  onSpawn?.(service);
   const url = `http://127.0.0.1:${port}`;
   try {
     await service.waitFor(async () => (await fetch(`${url}/readyz`)).ok, readyTimeoutMs, 'ready (/readyz)');
@@ -72,12 +75,14 @@ export interface PassThroughStartOptions {
   /** Default platformatic, the scorer's client; kafkajs is the pre-move baseline. */
   readonly client?: PassThroughClient;
   readonly readyTimeoutMs?: number;
+  /** Another Node binary to run it on (kafkajs only: @platformatic/kafka needs Node 22 or later). */
+  readonly node?: string | undefined;
+  /** Its name and log file's: default `pass-through` on platformatic, `pass-through-kafkajs` on kafkajs. */
+  readonly name?: string;
+  readonly onSpawn?: (service: ChildService) => void;
 }
 
-/**
- * Starts the pass-through baseline; resolves once it has joined its consumer group. It is named `pass-through`
- * on platformatic and `pass-through-kafkajs` on kafkajs, in its log file's name too.
- */
+/** Starts the pass-through baseline; resolves once it has joined its consumer group. */
 export async function startPassThrough(
   brokers: readonly string[],
   input: string,
@@ -86,8 +91,8 @@ export async function startPassThrough(
   logDir: string,
   options: PassThroughStartOptions = {},
 ): Promise<ChildService> {
-  const { client = 'platformatic', readyTimeoutMs = 60_000 } = options;
-  const name = client === 'kafkajs' ? 'pass-through-kafkajs' : 'pass-through';
+  const { client = 'platformatic', readyTimeoutMs = 60_000, node, onSpawn } = options;
+  const name = options.name ?? (client === 'kafkajs' ? 'pass-through-kafkajs' : 'pass-through');
   const service = new ChildService({
     name,
     script: 'load-tests/src/pass-through/main.ts',
@@ -96,7 +101,9 @@ export async function startPassThrough(
       ['--client', client],
     ].flat(),
     logFile: join(logDir, `${name}.log`),
+    node,
   });
+  onSpawn?.(service);
   try {
     await service.waitForLine(/^ready$/, readyTimeoutMs);
   } catch (error) {
