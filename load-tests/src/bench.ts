@@ -4,6 +4,7 @@ import { loadBenchConfig, USAGE } from './config.ts';
 import type { BenchConfig } from './config.ts';
 import { BenchError, errorMessage } from './errors.ts';
 import type { ChildService } from './processes/child-service.ts';
+import { runDrainBenchmark } from './drain/drain-benchmark.ts';
 import { runBenchmark } from './run/benchmark.ts';
 
 let config: BenchConfig;
@@ -34,7 +35,7 @@ process.on('SIGTERM', onSignal);
 
 const began = Date.now();
 try {
-  const outcome = await runBenchmark(config, {
+  const outcome = await (config.mode === 'drain' ? runDrainBenchmark : runBenchmark)(config, {
     env: process.env,
     command: ['tsx load-tests/src/bench.ts', ...process.argv.slice(2)].join(' '),
     clock: systemClock,

@@ -1,11 +1,17 @@
 import { resolve } from 'node:path';
+import { DRAIN_TARGETS } from './drain/drain-figures.ts';
+import type { DrainTargetName } from './drain/drain-figures.ts';
 import { BenchError } from './errors.ts';
 
 export type Arrivals = 'constant' | 'poisson';
 export type TargetName = 'scorer' | 'pass-through';
 
+export type BenchMode = 'open-loop' | 'drain';
+
 export interface BenchConfig {
   readonly command: 'run' | 'help';
+  /** open-loop: fixed rate and sweep (the standard run); drain: a backlog drained by each target in turn. */
+  readonly mode: BenchMode;
   /** Undefined: use the embedded broker, started here if it is not running. */
   readonly brokers: readonly string[] | undefined;
   readonly fixed: { readonly rate: number; readonly warmupMs: number; readonly measureMs: number };
@@ -29,11 +35,24 @@ export interface BenchConfig {
   readonly drainMs: number;
   readonly outDir: string;
   readonly keepTopics: boolean;
+  readonly drainBench: {
+    /** Transactions in the backlog. */
+    readonly records: number;
+    /** How long one target may take to drain it, from ready. */
+    readonly timeoutMs: number;
+    readonly targets: readonly DrainTargetName[];
+    /** Another Node binary to drain with the kafkajs pass-through too (the others need Node 22+). */
+    readonly compareNode: string | undefined;
+  };
 }
 
 const root = resolve(import.meta.dirname, '..', '..');
 
-export const USAGE = `usage: tsx load-tests/src/bench.ts [flags]
+export const USAGE = `usage: tsx load-tests/src/bench.ts [--mode open-loop|drain] [flags]
+  --mode open-loop|drain open-loop (default): Kafka's EndToEndLatency, a fixed-rate run and a sweep of the
+                         targets; drain: a backlog produced first, then drained by each drain target in turn (own
+                         group, own output topic), for records/s (first → last output) and CPU µs per record
+open-loop:
   --rate N               fixed-rate run: transactions per second (default 500)
   --duration 20s         fixed-rate run: measured time, after the warm-up (default 20s)
   --warmup 10s           fixed-rate run: warm-up, excluded from the figures (default 10s)
@@ -43,12 +62,18 @@ export const USAGE = `usage: tsx load-tests/src/bench.ts [flags]
   --targets LIST         pipelines to run: scorer,pass-through (default both)
   --budget-ms N          p99 budget of a sustainable sweep step (default 50)
   --arrivals constant|poisson  spacing of the send schedule (default constant)
-  --seed N               simulator and arrivals seed (default 42)
   --e2e-messages N       Kafka EndToEndLatency messages, 0 = skip (default 5000)
+  --drain 10s            wait for outstanding decisions after a phase at most (default 10s)
+drain:
+  --drain-records N      transactions in the backlog (default 300000)
+  --drain-targets LIST   scorer,pass-through,pass-through-kafkajs (default all three; run in that order)
+  --drain-timeout 10m    how long one target may take to drain the backlog, from ready (default 10m)
+  --compare-node PATH    also drain with the kafkajs pass-through on this Node binary (e.g. /usr/bin/node, 20)
+both:
+  --seed N               simulator and arrivals seed (default 42)
   --partitions N         partitions of the benchmark topics (default 6)
   --max-in-flight N      concurrent produce requests of the generator (default 16)
   --max-batch N          records per produce request at most (default 500)
-  --drain 10s            wait for outstanding decisions after a phase at most (default 10s)
   --brokers H:P,...      use these brokers (default $KAFKA_BROKERS, else the embedded one, started if needed)
   --out DIR              results root (default load-tests/results)
   --keep-topics          keep the run's topics (default: deleted at the end)`;
@@ -71,6 +96,11 @@ const VALUED = [
   'drain',
   'brokers',
   'out',
+  'mode',
+  'drain-records',
+  'drain-targets',
+  'drain-timeout',
+  'compare-node',
 ] as const;
 type Flag = (typeof VALUED)[number];
 
@@ -83,8 +113,10 @@ export function loadBenchConfig(
   const get = (flag: Flag): string | undefined => values.get(flag);
   const sweepRates = rates(get('sweep') ?? '250,500,1000,2000,4000,8000');
   const brokerList = get('brokers') ?? env['KAFKA_BROKERS'];
+  const compareNode = get('compare-node');
   const config: BenchConfig = {
     command: help ? 'help' : 'run',
+    mode: oneOf('mode', get('mode') ?? 'open-loop', ['open-loop', 'drain'] as const),
     brokers: brokerList === undefined || brokerList === '' ? undefined : brokers(brokerList),
     fixed: {
       rate: number('rate', get('rate'), 500, 1, 1_000_000),
@@ -107,6 +139,12 @@ export function loadBenchConfig(
     drainMs: duration('drain', get('drain'), 10_000, true),
     outDir: resolve(get('out') ?? resolve(root, 'load-tests', 'results')),
     keepTopics,
+    drainBench: {
+      records: integer('drain-records', get('drain-records'), 300_000, 1, 10_000_000),
+      timeoutMs: duration('drain-timeout', get('drain-timeout'), 600_000, false),
+      targets: drainTargets(get('drain-targets') ?? DRAIN_TARGETS.join(',')),
+      compareNode: compareNode === undefined ? undefined : resolve(compareNode),
+    },
   };
   const records = config.fixed.rate * ((config.fixed.warmupMs + config.fixed.measureMs) / 1000);
   const stepRecords = Math.max(0, ...sweepRates) * ((config.sweep.warmupMs + config.sweep.measureMs) / 1000);
@@ -203,6 +241,15 @@ function targets(value: string): TargetName[] {
     }
   }
   return [...new Set(list as TargetName[])];
+}
+
+function drainTargets(value: string): DrainTargetName[] {
+  const list = value.split(',').map((s) => s.trim());
+  if (list.some((t) => !(DRAIN_TARGETS as readonly string[]).includes(t))) {
+    throw badFlag('drain-targets', value, `must list some of ${DRAIN_TARGETS.join(', ')}`);
+  }
+  // Always in the standard order: the scorer first, while the backlog is youngest.
+  return DRAIN_TARGETS.filter((t) => list.includes(t));
 }
 
 function brokers(value: string): string[] {

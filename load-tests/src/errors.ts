@@ -1,6 +1,13 @@
 /** Stable codes: scripts and the report name them, so never rename one. */
 export type BenchErrorCode =
-  'BAD_FLAG' | 'BROKER_FAILED' | 'CHILD_FAILED' | 'SEND_FAILED' | 'BASELINE_FAILED' | 'SCORER_API_FAILED' | 'ABORTED';
+  | 'BAD_FLAG'
+  | 'BROKER_FAILED'
+  | 'CHILD_FAILED'
+  | 'SEND_FAILED'
+  | 'BASELINE_FAILED'
+  | 'SCORER_API_FAILED'
+  | 'DRAIN_TIMEOUT'
+  | 'ABORTED';
 
 export class BenchError extends Error {
   override readonly name = 'BenchError';

@@ -2,6 +2,7 @@ import type { HistogramStats } from '../measure/histograms.ts';
 import type { PhaseResult } from '../run/phase-runner.ts';
 import type { SweepStep } from '../run/sweep-verdict.ts';
 import type { BenchReport } from './bench-report.ts';
+import { markdownTable as markdown } from './markdown-table.ts';
 
 const PCTS = ['p50', 'p90', 'p99', 'p99_9', 'p99_99'] as const;
 
@@ -179,9 +180,4 @@ function ms(us: number): string {
 
 function times(a: number, b: number): string {
   return b > 0 ? `${(a / b).toFixed(1)}×` : '—';
-}
-
-function markdown(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const line = (cells: readonly string[]): string => `| ${cells.join(' | ')} |`;
-  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }

@@ -1,4 +1,6 @@
 import { Admin } from '@platformatic/kafka';
+import { startBroker, stopBroker } from '../../../infra/kafka/broker.ts';
+import { loadBrokerConfig } from '../../../infra/kafka/config.ts';
 import { ensureTopics } from '../../../infra/kafka/topics.ts';
 import { createSchemaCodecs } from '../../../schemas/src/codecs.ts';
 import type { Clock } from '../clock.ts';
@@ -8,7 +10,26 @@ import { loadTestClientOptions } from '../kafka/client-options.ts';
 import { MatchRegistry } from '../measure/match-registry.ts';
 import { startOutputConsumer } from '../measure/output-consumer.ts';
 import type { OutputConsumer } from '../measure/output-consumer.ts';
+import type { CleanupStack } from './cleanup-stack.ts';
 import type { PhaseTarget } from './phase-runner.ts';
+
+/**
+ * The brokers a run uses: the given ones, else the embedded broker, started if it is not running (and then
+ * stopped with the run's cleanup).
+ */
+export async function useBrokers(
+  given: readonly string[] | undefined,
+  env: NodeJS.ProcessEnv,
+  cleanup: CleanupStack,
+  log: (line: string) => void,
+): Promise<readonly string[]> {
+  if (given !== undefined) return given;
+  const brokerConfig = loadBrokerConfig(env);
+  const broker = await startBroker(brokerConfig, (line) => log(`kafka: ${line}`));
+  if (broker.started) cleanup.defer('broker', () => stopBroker(brokerConfig));
+  log(`kafka: ${broker.started ? 'started' : 'reusing'} the embedded broker on ${broker.address}`);
+  return [broker.address];
+}
 
 /** One invocation's topics: unique names, so runs never read each other's records. */
 export interface BenchTopics {

@@ -1,5 +1,4 @@
 import { performance } from 'node:perf_hooks';
-import { startBroker, stopBroker } from '../../../infra/kafka/broker.ts';
 import { loadBrokerConfig } from '../../../infra/kafka/config.ts';
 import { ensureJars } from '../../../infra/kafka/jars.ts';
 import { createSchemaCodecs } from '../../../schemas/src/codecs.ts';
@@ -14,11 +13,12 @@ import type { ChildService } from '../processes/child-service.ts';
 import { SCORER_METRICS_INTERVAL_MS, startPassThrough, startScorer } from '../processes/services.ts';
 import type { ScorerTopics } from '../processes/services.ts';
 import type { BenchReport } from '../report/bench-report.ts';
+import type { DrainReport } from '../report/drain-report.ts';
 import { currentLoadAverage, describeMachine } from '../report/machine.ts';
 import { createResultsDir, writeResult } from '../report/results-folder.ts';
 import { writeReport } from '../report/write-report.ts';
 import type { FixedOutcomes } from '../report/write-report.ts';
-import { benchTopics, createBenchTopics, deleteBenchResources, openTarget } from './bench-setup.ts';
+import { benchTopics, createBenchTopics, deleteBenchResources, openTarget, useBrokers } from './bench-setup.ts';
 import type { BenchTopics } from './bench-setup.ts';
 import { CleanupStack } from './cleanup-stack.ts';
 import { runPhase } from './phase-runner.ts';
@@ -37,7 +37,7 @@ export interface BenchDeps {
 }
 
 export interface BenchOutcome {
-  readonly report: BenchReport;
+  readonly report: BenchReport | DrainReport;
   readonly dir: string;
   readonly markdown: string;
 }
@@ -57,13 +57,7 @@ export async function runBenchmark(config: BenchConfig, deps: BenchDeps): Promis
     log(`results folder: ${dir}`);
     await initHistogramRuntime();
     const brokerConfig = loadBrokerConfig(deps.env);
-    let brokers = config.brokers;
-    if (brokers === undefined) {
-      const broker = await startBroker(brokerConfig, (line) => log(`kafka: ${line}`));
-      if (broker.started) cleanup.defer('broker', () => stopBroker(brokerConfig));
-      log(`kafka: ${broker.started ? 'started' : 'reusing'} the embedded broker on ${broker.address}`);
-      brokers = [broker.address];
-    }
+    const brokers = await useBrokers(config.brokers, deps.env, cleanup, log);
     const runId = `lt-${Date.now().toString(36)}`;
     const topics = benchTopics(runId);
     await createBenchTopics(brokers, topics, config.partitions);
