@@ -12,7 +12,35 @@ test('defaults describe the standard benchmark on the embedded broker', () => {
   assert.equal(c.budgetMs, 50);
   assert.equal(c.arrivals, 'constant');
   assert.equal(c.keepTopics, false);
-  assert.ok(Object.isFrozen(c) && Object.isFrozen(c.sweep.rates));
+  assert.equal(c.mode, 'open-loop');
+  assert.deepEqual(c.drainBench, {
+    records: 300_000,
+    timeoutMs: 600_000,
+    targets: ['scorer', 'pass-through', 'pass-through-kafkajs'],
+    compareNode: undefined,
+  });
+  assert.ok(Object.isFrozen(c) && Object.isFrozen(c.sweep.rates) && Object.isFrozen(c.drainBench.targets));
+});
+
+test('drain mode takes its backlog size, its targets in the standard order, a timeout and another Node', () => {
+  const c = loadBenchConfig({}, [
+    '--mode',
+    'drain',
+    '--drain-records',
+    '2_000',
+    '--drain-targets',
+    'pass-through-kafkajs,scorer',
+    '--drain-timeout=90s',
+    '--compare-node',
+    '/opt/node20/bin/node',
+  ]);
+  assert.equal(c.mode, 'drain');
+  assert.deepEqual(c.drainBench, {
+    records: 2_000,
+    timeoutMs: 90_000,
+    targets: ['scorer', 'pass-through-kafkajs'],
+    compareNode: '/opt/node20/bin/node',
+  });
 });
 
 test('flags override the defaults, in both --flag value and --flag=value forms', () => {
@@ -52,6 +80,10 @@ test('a bad flag is one BAD_FLAG error that names it', () => {
     [['--rate', '1', '--rate', '2'], /is given twice/],
     [['rate'], /unexpected argument "rate"/],
     [['--rate', '200000', '--duration', '60s'], /exceeds 2,000,000 records/],
+    [['--mode', 'closed-loop'], /--mode "closed-loop" must be one of open-loop, drain/],
+    [['--drain-records', '0'], /--drain-records "0" must be a whole number from 1/],
+    [['--drain-targets', 'scorer,rdkafka'], /--drain-targets "scorer,rdkafka" must list some of scorer, pass-through/],
+    [['--drain-timeout', '0'], /--drain-timeout "0" must be a duration/],
   ];
   for (const [argv, message] of cases) {
     assert.throws(() => loadBenchConfig({}, argv), { code: 'BAD_FLAG', message }, argv.join(' '));
