@@ -102,6 +102,7 @@ export async function runDrainBenchmark(config: BenchConfig, deps: BenchDeps): P
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
       command: deps.command,
+      runId,
       machine: describeMachine(loadAtStart),
       messageBytes: Math.round(pool.meanValueBytes),
       partitions: config.partitions,

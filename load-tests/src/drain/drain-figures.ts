@@ -26,7 +26,7 @@ export interface DrainMeasurement {
   /** The 1-minute load average at the start and at the end of the drain: other work on the machine shows here. */
   readonly loadAverage1m: { readonly start: number; readonly end: number };
   /** Scorer only: decisions made by rules alone (the model skipped): should be 0, the deadline being raised. */
-  readonly degraded?: number | undefined;
+  readonly degraded?: number;
 }
 
 export interface DrainResult extends DrainMeasurement {

@@ -103,7 +103,7 @@ export async function drainTarget(spec: DrainTargetSpec, deps: DrainTargetDeps):
       cpuWindowMs: cpu.toMs - cpu.fromMs,
       startUpMs,
       loadAverage1m: { start: loadStart, end: loadEnd },
-      degraded,
+      ...(degraded === undefined ? {} : { degraded }),
     };
   } finally {
     sampler?.stop();

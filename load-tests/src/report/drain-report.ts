@@ -8,6 +8,8 @@ export interface DrainReport {
   readonly startedAt: string;
   readonly finishedAt: string;
   readonly command: string;
+  /** The prefix of the run's topics and consumer groups. */
+  readonly runId: string;
   readonly machine: MachineInfo;
   /** Mean framed Avro Transaction size of the backlog. */
   readonly messageBytes: number;

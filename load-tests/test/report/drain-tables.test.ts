@@ -44,6 +44,7 @@ test('the drain report leads with the command, machine and backlog, and ends wit
     startedAt: 'S',
     finishedAt: 'F',
     command: 'tsx load-tests/src/bench.ts --mode drain',
+    runId: 'lt-x',
     machine: {
       cpus: 2,
       cpuModel: 'cpu',
