@@ -1,6 +1,7 @@
 import { Admin } from '@platformatic/kafka';
 import { retryDelayMs } from '../../services/scorer/src/kafka/client-options.ts';
 import { errorIds } from '../../services/scorer/src/kafka/kafka-errors.ts';
+import { innermostMessage } from './client-errors.ts';
 import { BrokerError } from './errors.ts';
 
 export interface TopicSpec {
@@ -89,20 +90,4 @@ export function topicConfigs(t: TopicSpec): { name: string; value: string }[] {
   if (t.compacted) configs.push({ name: 'cleanup.policy', value: 'compact' });
   if (t.retentionMs !== undefined) configs.push({ name: 'retention.ms', value: String(t.retentionMs) });
   return configs;
-}
-
-/**
- * The message at the bottom of a client error: @platformatic/kafka wraps what it retried in MultipleErrors
- * (`errors`) and causes, and the outer message ("listTopics failed 7 times.") says little on its own.
- */
-export function innermostMessage(error: unknown): string {
-  let e: unknown = error;
-  for (let depth = 0; depth < 8 && e !== null && typeof e === 'object'; depth++) {
-    const inner = e as { errors?: unknown; cause?: unknown };
-    const errors: unknown[] = Array.isArray(inner.errors) ? inner.errors : [];
-    const next = errors.length > 0 ? errors[errors.length - 1] : inner.cause;
-    if (next === undefined || next === null || typeof next !== 'object') break;
-    e = next;
-  }
-  return e instanceof Error ? e.message : String(e);
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ensureTopics, innermostMessage, topicConfigs } from '../topics.ts';
+import { ensureTopics, topicConfigs } from '../topics.ts';
 
 test('topics on an address where nothing listens fail with TOPICS_FAILED naming the topic, the address and why', async () => {
   // Port 1 on loopback: nothing listens there, so every connection attempt is refused at once.
@@ -19,14 +19,4 @@ test('a spec asks for compaction and retention only when it says so', () => {
     { name: 'cleanup.policy', value: 'compact' },
     { name: 'retention.ms', value: '60000' },
   ]);
-});
-
-test('the innermost message is found under retries and causes', () => {
-  const refused = new Error('connect ECONNREFUSED 127.0.0.1:1');
-  const wrapped = Object.assign(new Error('listTopics failed 3 times.'), {
-    errors: [new Error('first'), new Error('Connection failed.', { cause: refused })],
-  });
-  assert.equal(innermostMessage(wrapped), 'connect ECONNREFUSED 127.0.0.1:1');
-  assert.equal(innermostMessage(new Error('plain')), 'plain');
-  assert.equal(innermostMessage('not an error'), 'not an error');
 });
