@@ -4,7 +4,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, write
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Kafka, logLevel } from 'kafkajs';
+import { Admin } from '@platformatic/kafka';
 import { brokerAddress, type BrokerConfig } from './config.ts';
 import { BrokerError } from './errors.ts';
 import { ensureJars } from './jars.ts';
@@ -236,22 +236,22 @@ async function waitForMetadata(address: string, timeoutMs: number, gaveUp: () =>
   return false;
 }
 
+/** One metadata request, no retries: the broker answers it (and lists itself) once it serves clients. */
 async function answersMetadata(address: string, timeoutMs: number): Promise<boolean> {
-  const admin = new Kafka({
+  const admin = new Admin({
     clientId: 'fraud-stream-probe',
-    brokers: [address],
-    logLevel: logLevel.NOTHING,
-    connectionTimeout: Math.min(timeoutMs, 3_000),
-    requestTimeout: timeoutMs,
-    retry: { retries: 0 },
-  }).admin();
+    bootstrapBrokers: [address],
+    connectTimeout: Math.min(timeoutMs, 3_000),
+    timeout: timeoutMs,
+    retries: 0,
+  });
   try {
-    await admin.connect();
-    const cluster = await admin.describeCluster();
-    return cluster.brokers.length > 0;
+    // No topics: the request asks only for the brokers.
+    const cluster = await admin.metadata({ topics: [] });
+    return cluster.brokers.size > 0;
   } catch {
     return false;
   } finally {
-    await admin.disconnect().catch(() => {});
+    await admin.close().catch(() => {});
   }
 }

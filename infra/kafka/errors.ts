@@ -6,9 +6,11 @@ export type BrokerErrorCode =
   | 'PORT_TAKEN'
   | 'BROKER_EXITED'
   | 'BROKER_TIMEOUT'
-  | 'FORMAT_FAILED';
+  | 'FORMAT_FAILED'
+  /** Topic creation through the admin client failed (unreachable brokers, a refused request). */
+  | 'TOPICS_FAILED';
 
-/** A failure of the embedded broker's lifecycle; `message` is one line meant for a person at a terminal. */
+/** A failure of the embedded broker's lifecycle or its topics; `message` is one line meant for a person at a terminal. */
 export class BrokerError extends Error {
   override readonly name = 'BrokerError';
   constructor(

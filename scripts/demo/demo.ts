@@ -127,6 +127,7 @@ async function main(): Promise<number> {
     const waitUntil = Date.now() + 15_000;
     while (observer.pending > 0 && Date.now() < waitUntil && !interrupted) await sleep(200);
     if (interrupted && observer.pending > 0) await sleep(2_000);
+    if (observer.failure !== undefined) say(`reading the decisions stopped early: ${observer.failure}`);
     let latency: LatencySnapshot | undefined;
     try {
       latency = (await (await fetch(`${url}/api/latency?encoded=false&distribution=false`)).json()) as LatencySnapshot;

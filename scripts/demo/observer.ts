@@ -1,4 +1,5 @@
-import { Kafka, logLevel, type Consumer } from 'kafkajs';
+import { Consumer, type Message, type MessagesStream } from '@platformatic/kafka';
+import { innermostMessage } from '../../infra/kafka/client-errors.ts';
 import { createSchemaCodecs } from '../../schemas/src/codecs.ts';
 import type { Action } from '../../schemas/src/types.ts';
 
@@ -36,36 +37,50 @@ export class DecisionObserver {
     declinedGenuine: 0,
   };
   readonly #consumer: Consumer;
+  #stream: MessagesStream<Buffer, Buffer, Buffer, Buffer> | undefined;
+  #failure: string | undefined;
+  #stopped: Promise<void> | undefined;
 
   constructor(
     brokers: readonly string[],
     readonly topic: string,
   ) {
-    const kafka = new Kafka({ clientId: 'demo-observer', brokers: [...brokers], logLevel: logLevel.NOTHING });
-    this.#consumer = kafka.consumer({ groupId: `demo-observer-${process.pid}-${Date.now().toString(36)}` });
+    this.#consumer = new Consumer({
+      clientId: 'demo-observer',
+      bootstrapBrokers: [...brokers],
+      // A group of its own that never commits: every demo run reads from where the topic ended at its start.
+      groupId: `demo-observer-${process.pid}-${Date.now().toString(36)}`,
+      retries: 5,
+    });
   }
 
-  /** Joins at the end of the decisions topic; resolves once it reads, so no decision of this run is missed. */
+  /**
+   * Reads on from the end the decisions topic has now; resolves once the stream is open, so no decision of this
+   * run (sent after this resolves) is missed.
+   */
   async start(): Promise<void> {
     const codecs = createSchemaCodecs();
-    await this.#consumer.connect();
-    await this.#consumer.subscribe({ topic: this.topic, fromBeginning: false });
-    const joined = new Promise<void>((resolve) => this.#consumer.on(this.#consumer.events.GROUP_JOIN, () => resolve()));
-    await this.#consumer.run({
-      eachBatch: ({ batch }) => {
-        for (const message of batch.messages) {
-          if (!message.value) continue;
-          const decision = codecs.decision.decode(message.value);
-          const isFraud = this.truth.get(decision.transactionId);
-          if (isFraud === undefined) continue;
-          this.truth.delete(decision.transactionId);
-          if (isFraud === null) this.quality.warmup++;
-          else this.#count(decision.action, decision.degraded, isFraud);
-        }
-        return Promise.resolve();
-      },
+    const topic = this.topic;
+    // The ends first, then a stream from exactly there: no window between "latest" and the first fetch.
+    const ends = (await this.#consumer.listOffsets({ topics: [topic] })).get(topic) ?? [];
+    const stream = await this.#consumer.consume({
+      topics: [topic],
+      mode: 'manual',
+      offsets: ends.map((offset, partition) => ({ topic, partition, offset })),
+      autocommit: false,
+      maxWaitTime: 200,
     });
-    await joined;
+    this.#stream = stream;
+    stream.on('error', (error: Error) => (this.#failure = innermostMessage(error)));
+    stream.on('data', (message: Message) => {
+      if (!message.value) return;
+      const decision = codecs.decision.decode(message.value);
+      const isFraud = this.truth.get(decision.transactionId);
+      if (isFraud === undefined) return;
+      this.truth.delete(decision.transactionId);
+      if (isFraud === null) this.quality.warmup++;
+      else this.#count(decision.action, decision.degraded, isFraud);
+    });
   }
 
   #count(action: Action, degraded: boolean, isFraud: boolean): void {
@@ -89,7 +104,17 @@ export class DecisionObserver {
     return this.truth.size;
   }
 
+  /** Why reading stopped, if the client gave up (the summary's counts then end there). */
+  get failure(): string | undefined {
+    return this.#failure;
+  }
+
+  /** Idempotent. */
   stop(): Promise<void> {
-    return this.#consumer.disconnect();
+    this.#stopped ??= (async () => {
+      await this.#stream?.close().catch(() => {});
+      await this.#consumer.close(true);
+    })();
+    return this.#stopped;
   }
 }

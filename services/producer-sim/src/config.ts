@@ -35,9 +35,12 @@ export interface SimConfig {
     readonly arrivals: 'constant' | 'poisson';
     /** Simulated seconds per wall second; when set, event times pace the sends instead of `rate`. */
     readonly speed: number | null;
-    /** Concurrent produce requests. kafkajs does not keep order across concurrent sends, so 1 keeps each card's records in order; records due meanwhile go in the next batch. */
+    /**
+     * Outstanding `send`s. The idempotent producer queues them in order, but a retried request may land after a
+     * later one, so 1 keeps each card's records in order; records due meanwhile go in the next batch.
+     */
     readonly maxInFlight: number;
-    /** kafkajs groups a request's messages by partition in quadratic time (tulios/kafkajs#1576): keep it modest. */
+    /** Records per produce request at most (a partition's share of it must stay under `message.max.bytes`, 1 MB). */
     readonly maxBatch: number;
     readonly reportEveryMs: number;
     readonly behindMs: number;

@@ -42,6 +42,8 @@ export interface ScorerConfig {
   readonly http: { readonly host: string; readonly port: number };
   readonly metricsIntervalMs: number;
   readonly shutdownGraceMs: number;
+  /** How long a produce retries a transient failure (a broker restart, a leader move) before the scorer stops. */
+  readonly deliveryTimeoutMs: number;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Bounds on the ids, amounts and times of transactions and labels; a record outside them is dead-lettered. */
   readonly limits: InputLimits;
@@ -126,6 +128,12 @@ const SETTINGS = {
   httpPort: ['HTTP_PORT', '--http-port', '8787', 'dashboard and metrics port (0: any free port)'],
   metricsIntervalMs: ['METRICS_INTERVAL_MS', '--metrics-interval-ms', '10000', 'the "last interval" of the histograms'],
   shutdownGraceMs: ['SHUTDOWN_GRACE_MS', '--shutdown-grace-ms', '15000', 'bound on a clean stop'],
+  deliveryTimeoutMs: [
+    'DELIVERY_TIMEOUT_MS',
+    '--delivery-timeout-ms',
+    '120000',
+    'how long a produce retries a transient failure before the scorer stops with PRODUCE_FAILED',
+  ],
   logLevel: ['LOG_LEVEL', '--log-level', 'info', 'fatal | error | warn | info | debug | trace | silent'],
   maxIdLength: [
     'MAX_ID_LENGTH',
@@ -318,6 +326,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Sco
     http: Object.freeze({ host: str('httpHost'), port: int('httpPort', 0, 65535) }),
     metricsIntervalMs: int('metricsIntervalMs', 100, 3_600_000),
     shutdownGraceMs: int('shutdownGraceMs', 100, 600_000),
+    deliveryTimeoutMs: int('deliveryTimeoutMs', 1_000, 3_600_000),
     logLevel: oneOf('logLevel', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
     limits,
     output,

@@ -15,7 +15,7 @@ import type { ScorerConfig } from './config.ts';
 import { createDashboardApp } from './dashboard/app.ts';
 import { listen, type Listening } from './dashboard/listen.ts';
 import { ScorerError, errorMessage } from './errors.ts';
-import { clientOptions } from './kafka/client-options.ts';
+import { clientOptions, retriesWithin } from './kafka/client-options.ts';
 import { KafkaGroupMember, type KafkaGroupMemberOptions } from './kafka/kafka-group-member.ts';
 import { runLabelSource } from './kafka/label-source.ts';
 import { TerminalCountsSync } from './kafka/terminal-counts.ts';
@@ -174,8 +174,13 @@ export class ScorerService {
     });
 
     const base = await clientOptions(config, config.clientId);
-    // Idempotent: a retried produce never writes a decision twice.
-    const producer = new Producer({ ...base, idempotent: true, autocreateTopics: false });
+    // Idempotent: a retried produce never writes a decision twice, so it may retry for the whole delivery timeout.
+    const producer = new Producer({
+      ...base,
+      retries: retriesWithin(config.deliveryTimeoutMs),
+      idempotent: true,
+      autocreateTopics: false,
+    });
     this.#closers.push({ name: 'producer', close: () => producer.close() });
     producer.on('client:broker:disconnect', () => (this.#brokerReachable = false));
     producer.on('client:broker:connect', () => (this.#brokerReachable = true));

@@ -1,7 +1,8 @@
-import { Kafka, Partitioners, logLevel } from 'kafkajs';
-import type { LogEntry, Message, Producer } from 'kafkajs';
+import { Producer, compatibilityPartitioner, type MessageToProduce } from '@platformatic/kafka';
 import type { Logger } from 'pino';
+import { innermostMessage } from '../../../../infra/kafka/client-errors.ts';
 import type { SchemaCodecs } from '../../../../schemas/src/codecs.ts';
+import { retryDelayMs } from '../../../scorer/src/kafka/client-options.ts';
 import type { SimEvent } from '../core/simulation.ts';
 import { SimError } from '../errors.ts';
 
@@ -13,81 +14,119 @@ export interface KafkaSinkOptions {
   readonly logger: Logger;
 }
 
-/** kafkajs levels mapped onto the injected pino logger, so the client logs as JSON like everything else. */
-function kafkaLogCreator(logger: Logger) {
-  return () =>
-    ({ level, log }: LogEntry): void => {
-      const { message, ...extra } = log;
-      if (level === logLevel.ERROR) logger.error(extra, message);
-      else if (level === logLevel.WARN) logger.warn(extra, message);
-      else if (level === logLevel.INFO) logger.debug(extra, message);
-    };
+/**
+ * Keyed records go where Java's producer (and kafkajs' DefaultPartitioner, which this sink used before) puts them:
+ * `(murmur2(key) & 0x7fffffff) % partitions`. The client's own default (`murmur2 >>> 0`) differs for the keys with
+ * a negative hash, about half, whenever the partition count is not a power of two: their cards would move.
+ */
+export const keyPartitioner = compatibilityPartitioner;
+
+/** Attempts per request after the first: about 11 s of the scorer's backoff, then the run fails. */
+const RETRIES = 10;
+
+/** A batch of the simulation as produce messages: transactions and labels to their topics, keyed by card id. */
+export function toMessages(
+  batch: readonly SimEvent[],
+  codecs: SchemaCodecs,
+  topics: { readonly transactions: string; readonly labels: string },
+): MessageToProduce[] {
+  const messages = new Array<MessageToProduce>(batch.length);
+  for (let i = 0; i < batch.length; i++) {
+    const event = batch[i]!;
+    messages[i] =
+      event.kind === 'transaction'
+        ? {
+            topic: topics.transactions,
+            key: Buffer.from(event.tx.cardId, 'utf8'),
+            value: codecs.transaction.encode(event.tx),
+          }
+        : {
+            topic: topics.labels,
+            key: Buffer.from(event.label.cardId, 'utf8'),
+            value: codecs.label.encode(event.label),
+          };
+  }
+  return messages;
 }
 
 /**
- * Writes transactions and labels, Confluent-framed Avro keyed by card id (so each card's events stay in
- * order on one partition). Record timestamps are the wall-clock send time, set by kafkajs; event time is in
- * the record.
+ * Writes transactions and labels, Confluent-framed Avro keyed by card id (so each card's events stay in order on
+ * one partition), through an idempotent producer: acks = all, and a retried request is never written twice. The
+ * client keeps one request in flight per broker connection, so concurrent `send`s (`--max-in-flight` above 1)
+ * queue in the client in send order; a request that fails and is retried may still land after one sent later.
+ * How many sends may be outstanding, and so the backpressure, is the open loop's `maxInFlight`. Record
+ * timestamps are the wall-clock send time, set by the client; event time is in the record.
  */
 export class KafkaSink {
   readonly #producer: Producer;
   readonly #codecs: SchemaCodecs;
-  readonly #options: KafkaSinkOptions;
+  readonly #topics: { readonly transactions: string; readonly labels: string };
   #closed: Promise<void> | undefined;
 
   private constructor(producer: Producer, codecs: SchemaCodecs, options: KafkaSinkOptions) {
     this.#producer = producer;
     this.#codecs = codecs;
-    this.#options = options;
+    this.#topics = { transactions: options.transactionsTopic, labels: options.labelsTopic };
   }
 
+  /** Resolves once the brokers have given the producer its id, so an unreachable cluster fails here. */
   static async connect(options: KafkaSinkOptions, codecs: SchemaCodecs): Promise<KafkaSink> {
-    const kafka = new Kafka({
+    const producer = new Producer({
       clientId: options.clientId,
-      brokers: [...options.brokers],
-      logLevel: logLevel.INFO,
-      logCreator: kafkaLogCreator(options.logger.child({ component: 'kafkajs' })),
+      bootstrapBrokers: [...options.brokers],
+      idempotent: true,
+      partitioner: keyPartitioner,
+      autocreateTopics: false,
+      // Set: an idempotent producer left to its default retries for ever.
+      retries: RETRIES,
+      retryDelay: (_client, _operation, attempt) => retryDelayMs(attempt),
+      connectTimeout: 5_000,
+      timeout: 10_000,
     });
-    // Java-compatible murmur2 partitioning: other clients put the same card on the same partition.
-    const producer = kafka.producer({
-      createPartitioner: Partitioners.DefaultPartitioner,
-      allowAutoTopicCreation: false,
-    });
+    logConnections(producer, options.logger.child({ component: 'kafka' }));
     try {
-      await producer.connect();
+      await producer.initIdempotentProducer({});
     } catch (error) {
-      throw new SimError('SEND_FAILED', `cannot connect to Kafka at ${options.brokers.join(',')}`, {
-        cause: error,
-        retryable: true,
-      });
+      await producer.close().catch(() => {});
+      throw new SimError(
+        'SEND_FAILED',
+        `cannot connect to Kafka at ${options.brokers.join(',')}: ${innermostMessage(error)}`,
+        { cause: error, retryable: true },
+      );
     }
     return new KafkaSink(producer, codecs, options);
   }
 
   async send(batch: readonly SimEvent[]): Promise<void> {
-    const transactions: Message[] = [];
-    const labels: Message[] = [];
-    for (const event of batch) {
-      if (event.kind === 'transaction') {
-        transactions.push({ key: event.tx.cardId, value: this.#codecs.transaction.encode(event.tx) });
-      } else {
-        labels.push({ key: event.label.cardId, value: this.#codecs.label.encode(event.label) });
-      }
-    }
-    const topicMessages = [
-      { topic: this.#options.transactionsTopic, messages: transactions },
-      { topic: this.#options.labelsTopic, messages: labels },
-    ].filter((t) => t.messages.length > 0);
+    if (batch.length === 0) return;
+    const messages = toMessages(batch, this.#codecs, this.#topics);
     try {
-      await this.#producer.sendBatch({ topicMessages, acks: -1 });
+      await this.#producer.send({ messages });
     } catch (error) {
-      throw new SimError('SEND_FAILED', `producing ${batch.length} records failed`, { cause: error, retryable: true });
+      // The count and the client's reason only: no key or field of a record.
+      throw new SimError('SEND_FAILED', `producing ${batch.length} records failed: ${innermostMessage(error)}`, {
+        cause: error,
+        retryable: true,
+      });
     }
   }
 
   /** Idempotent. */
   close(): Promise<void> {
-    this.#closed ??= this.#producer.disconnect();
+    this.#closed ??= this.#producer.close();
     return this.#closed;
   }
+}
+
+/** The client has no logger: its connection events go to the injected one, as JSON like everything else. */
+function logConnections(producer: Producer, logger: Logger): void {
+  const where = (payload: unknown) => {
+    const broker = (payload as { broker?: { host?: unknown; port?: unknown } } | undefined)?.broker;
+    return { broker: `${String(broker?.host)}:${String(broker?.port)}` };
+  };
+  producer.on('client:broker:connect', (payload: unknown) => logger.debug(where(payload), 'connected'));
+  producer.on('client:broker:disconnect', (payload: unknown) => logger.debug(where(payload), 'disconnected'));
+  producer.on('client:broker:failed', (payload: unknown) =>
+    logger.warn(where(payload), 'connection to a broker failed: the client retries'),
+  );
 }

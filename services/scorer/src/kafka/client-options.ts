@@ -15,6 +15,17 @@ export function retryDelayMs(attempt: number): number {
   return Math.min(2000, 50 * 2 ** Math.max(0, attempt - 1));
 }
 
+/**
+ * Attempts after the first whose waits add up to at least `windowMs`: how a producer keeps retrying through a
+ * broker restart for as long as its delivery timeout allows (as Kafka's own `delivery.timeout.ms` does).
+ */
+export function retriesWithin(windowMs: number): number {
+  let waited = 0;
+  let attempt = 0;
+  while (waited < windowMs) waited += retryDelayMs(++attempt);
+  return Math.max(attempt, RETRIES);
+}
+
 /** The options every client of the scorer shares: brokers, TLS, SASL, retries, timeouts. */
 export async function clientOptions(config: ScorerConfig, clientId: string): Promise<BaseOptions> {
   const options: BaseOptions = {
