@@ -1,6 +1,7 @@
 import { Consumer, Producer } from '@platformatic/kafka';
 import { DEFAULT_OUTPUT_LIMITS } from '../../../services/scorer/src/core/limits.ts';
 import { KafkaGroupMember } from '../../../services/scorer/src/kafka/kafka-group-member.ts';
+import { retriesWithin } from '../../../services/scorer/src/kafka/client-options.ts';
 import { KafkaSink } from '../../../services/scorer/src/kafka/sink.ts';
 import { consumerTopicOffsets } from '../../../services/scorer/src/kafka/topic-offsets.ts';
 import type { Logger } from '../../../services/scorer/src/observability/logger.ts';
@@ -13,6 +14,8 @@ const SESSION_TIMEOUT_MS = 10_000;
 const REBALANCE_TIMEOUT_MS = 20_000;
 const HEARTBEAT_INTERVAL_MS = SESSION_TIMEOUT_MS / 5;
 const FETCH_WAIT_MS = 500;
+/** The scorer's default DELIVERY_TIMEOUT_MS: how long its idempotent producer retries a send. */
+const DELIVERY_TIMEOUT_MS = 120_000;
 /** The scorer's chunk size (TransactionSource). */
 const CHUNK_SIZE = 256;
 
@@ -34,8 +37,13 @@ export async function startPlatformaticPassThrough(
   hooks: PassThroughHooks,
 ): Promise<RunningPassThrough> {
   const base = loadTestClientOptions(config.brokers, 'lt-pass-through');
-  // As the scorer's: idempotent, so a retried produce never writes a record twice.
-  const producer = new Producer({ ...base, idempotent: true, autocreateTopics: false });
+  // As the scorer's: idempotent, so a retried produce never writes a record twice, and retried as long.
+  const producer = new Producer({
+    ...base,
+    retries: retriesWithin(DELIVERY_TIMEOUT_MS),
+    idempotent: true,
+    autocreateTopics: false,
+  });
   const consumer = new Consumer({
     ...base,
     groupId: config.groupId,
