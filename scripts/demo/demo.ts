@@ -14,6 +14,7 @@ import { createSimulation } from '../../services/producer-sim/src/create-simulat
 import { systemClock } from '../../services/producer-sim/src/pacing/system-clock.ts';
 import { runKafka } from '../../services/producer-sim/src/run-kafka.ts';
 import type { LatencySnapshot } from '../../services/scorer/src/metrics/snapshot.ts';
+import { SCORER_NODE_FLAGS } from '../../services/scorer/src/runtime-flags.ts';
 import { DecisionObserver } from './observer.ts';
 import { DEMO_USAGE, DemoFlagError, parseDemoOptions } from './options.ts';
 import { printSummary } from './summary.ts';
@@ -71,6 +72,7 @@ async function main(): Promise<number> {
     const scorer = new ChildService({
       name: 'scorer',
       script: 'services/scorer/src/main.ts',
+      nodeFlags: SCORER_NODE_FLAGS,
       args: ['--brokers', broker.address, '--http-port', String(options.httpPort), '--metrics-interval-ms', '1000'],
       logFile: join(logDir, 'scorer.log'),
     });

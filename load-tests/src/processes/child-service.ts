@@ -17,6 +17,8 @@ export interface ServiceSpec {
   readonly logFile: string;
   /** The Node binary to run it on; default this process's own (npm scripts run on the project's Node 24). */
   readonly node?: string | undefined;
+  /** Flags for that Node binary, before the loader and the script. */
+  readonly nodeFlags?: readonly string[];
 }
 
 /**
@@ -35,12 +37,16 @@ export class ChildService {
   constructor(spec: ServiceSpec) {
     this.name = spec.name;
     const log = createWriteStream(spec.logFile, { flags: 'a' });
-    this.#child = spawn(spec.node ?? process.execPath, ['--import', 'tsx', spec.script, ...spec.args], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      // The kafkajs pass-through's producer would otherwise warn of kafkajs 2's partitioner change at each start.
-      env: { ...process.env, KAFKAJS_NO_PARTITIONER_WARNING: '1' },
-    });
+    this.#child = spawn(
+      spec.node ?? process.execPath,
+      [...(spec.nodeFlags ?? []), '--import', 'tsx', spec.script, ...spec.args],
+      {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        // The kafkajs pass-through's producer would otherwise warn of kafkajs 2's partitioner change at each start.
+        env: { ...process.env, KAFKAJS_NO_PARTITIONER_WARNING: '1' },
+      },
+    );
     for (const stream of [this.#child.stdout, this.#child.stderr]) {
       stream?.on('data', (chunk: Buffer) => {
         log.write(chunk);

@@ -1,6 +1,7 @@
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { PassThroughClient } from '../pass-through/pass-through-config.ts';
+import { SCORER_NODE_FLAGS } from '../../../services/scorer/src/runtime-flags.ts';
 import { ChildService } from './child-service.ts';
 
 export interface ScorerTopics {
@@ -44,6 +45,7 @@ export async function startScorer(
   const service = new ChildService({
     name: 'scorer',
     script: 'services/scorer/src/main.ts',
+    nodeFlags: SCORER_NODE_FLAGS,
     args: [
       ['--brokers', brokers.join(',')],
       ['--http-host', '127.0.0.1'],
@@ -96,6 +98,8 @@ export async function startPassThrough(
   const service = new ChildService({
     name,
     script: 'load-tests/src/pass-through/main.ts',
+    // The scorer's runtime flags too, so scorer − pass-through is what scoring costs, not a GC setting.
+    nodeFlags: SCORER_NODE_FLAGS,
     args: [
       ['--brokers', brokers.join(','), '--group-id', groupId, '--input', input, '--output', output],
       ['--client', client],
