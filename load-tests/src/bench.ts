@@ -34,17 +34,22 @@ process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 
 const began = Date.now();
+const deps = {
+  env: process.env,
+  command: ['tsx load-tests/src/bench.ts', ...process.argv.slice(2)].join(' '),
+  clock: systemClock,
+  log: (line: string) => console.log(line),
+  signal: abort.signal,
+  children,
+};
 try {
-  const outcome = await (config.mode === 'drain' ? runDrainBenchmark : runBenchmark)(config, {
-    env: process.env,
-    command: ['tsx load-tests/src/bench.ts', ...process.argv.slice(2)].join(' '),
-    clock: systemClock,
-    log: (line) => console.log(line),
-    signal: abort.signal,
-    children,
-  });
-  console.log(`\n${outcome.markdown}`);
-  console.log(`results: ${outcome.dir} (${((Date.now() - began) / 1000).toFixed(0)} s)`);
+  // One after the other: the drain's CPU figures must not share the machine with the sweep's processes.
+  const runs = { all: [runDrainBenchmark, runBenchmark], drain: [runDrainBenchmark], 'open-loop': [runBenchmark] };
+  const outcomes = [];
+  for (const run of runs[config.mode]) outcomes.push(await run(config, deps));
+  for (const outcome of outcomes) console.log(`\n${outcome.markdown}`);
+  for (const outcome of outcomes) console.log(`results: ${outcome.dir}`);
+  console.log(`bench: done in ${((Date.now() - began) / 1000).toFixed(0)} s`);
   process.exit(0);
 } catch (error) {
   if (abort.signal.aborted || (error instanceof BenchError && error.code === 'ABORTED')) {

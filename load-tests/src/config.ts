@@ -6,11 +6,11 @@ import { BenchError } from './errors.ts';
 export type Arrivals = 'constant' | 'poisson';
 export type TargetName = 'scorer' | 'pass-through';
 
-export type BenchMode = 'open-loop' | 'drain';
+export type BenchMode = 'all' | 'open-loop' | 'drain';
 
 export interface BenchConfig {
   readonly command: 'run' | 'help';
-  /** open-loop: fixed rate and sweep (the standard run); drain: a backlog drained by each target in turn. */
+  /** open-loop: fixed rate and sweep; drain: a backlog drained by each target in turn; all: the drain, then open-loop. */
   readonly mode: BenchMode;
   /** Undefined: use the embedded broker, started here if it is not running. */
   readonly brokers: readonly string[] | undefined;
@@ -48,10 +48,12 @@ export interface BenchConfig {
 
 const root = resolve(import.meta.dirname, '..', '..');
 
-export const USAGE = `usage: tsx load-tests/src/bench.ts [--mode open-loop|drain] [flags]
-  --mode open-loop|drain open-loop (default): Kafka's EndToEndLatency, a fixed-rate run and a sweep of the
-                         targets; drain: a backlog produced first, then drained by each drain target in turn (own
-                         group, own output topic), for records/s (first → last output) and CPU µs per record
+export const USAGE = `usage: tsx load-tests/src/bench.ts [--mode all|open-loop|drain] [flags]
+  --mode all|open-loop|drain
+                         open-loop: Kafka's EndToEndLatency, a fixed-rate run and a sweep of the targets; drain: a
+                         backlog produced first, then drained by each drain target in turn (own group, own output
+                         topic), for records/s (first → last output) and CPU µs per record; all (default): the
+                         drain, then open-loop, one after the other (never at once), both tables printed
 open-loop:
   --rate N               fixed-rate run: transactions per second (default 500)
   --duration 20s         fixed-rate run: measured time, after the warm-up (default 20s)
@@ -116,7 +118,7 @@ export function loadBenchConfig(
   const compareNode = get('compare-node');
   const config: BenchConfig = {
     command: help ? 'help' : 'run',
-    mode: oneOf('mode', get('mode') ?? 'open-loop', ['open-loop', 'drain'] as const),
+    mode: oneOf('mode', get('mode') ?? 'all', ['all', 'open-loop', 'drain'] as const),
     brokers: brokerList === undefined || brokerList === '' ? undefined : brokers(brokerList),
     fixed: {
       rate: number('rate', get('rate'), 500, 1, 1_000_000),

@@ -12,7 +12,7 @@ test('defaults describe the standard benchmark on the embedded broker', () => {
   assert.equal(c.budgetMs, 50);
   assert.equal(c.arrivals, 'constant');
   assert.equal(c.keepTopics, false);
-  assert.equal(c.mode, 'open-loop');
+  assert.equal(c.mode, 'all');
   assert.deepEqual(c.drainBench, {
     records: 300_000,
     timeoutMs: 600_000,
@@ -80,7 +80,7 @@ test('a bad flag is one BAD_FLAG error that names it', () => {
     [['--rate', '1', '--rate', '2'], /is given twice/],
     [['rate'], /unexpected argument "rate"/],
     [['--rate', '200000', '--duration', '60s'], /exceeds 2,000,000 records/],
-    [['--mode', 'closed-loop'], /--mode "closed-loop" must be one of open-loop, drain/],
+    [['--mode', 'closed-loop'], /--mode "closed-loop" must be one of all, open-loop, drain/],
     [['--drain-records', '0'], /--drain-records "0" must be a whole number from 1/],
     [['--drain-targets', 'scorer,rdkafka'], /--drain-targets "scorer,rdkafka" must list some of scorer, pass-through/],
     [['--drain-timeout', '0'], /--drain-timeout "0" must be a duration/],
