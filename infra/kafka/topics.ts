@@ -1,5 +1,5 @@
 import { Admin } from '@platformatic/kafka';
-import { retryDelayMs } from '../../services/scorer/src/kafka/client-options.ts';
+import { baseClientOptions } from '../../services/scorer/src/kafka/client-options.ts';
 import { errorIds } from '../../services/scorer/src/kafka/kafka-errors.ts';
 import { innermostMessage } from './client-errors.ts';
 import { BrokerError } from './errors.ts';
@@ -20,15 +20,8 @@ export type TopicAdmin = Pick<Admin, 'listTopics' | 'createTopics' | 'listOffset
  * naming the topics, the brokers and the client's innermost reason.
  */
 export async function ensureTopics(brokers: readonly string[], topics: readonly TopicSpec[]): Promise<void> {
-  const admin = new Admin({
-    clientId: 'fraud-stream-admin',
-    bootstrapBrokers: [...brokers],
-    // About 7 s of retries (the scorer's 50 ms doubling to 2 s): rides out a broker that has only just started.
-    retries: 8,
-    retryDelay: (_client, _operation, attempt) => retryDelayMs(attempt),
-    connectTimeout: 5_000,
-    timeout: 10_000,
-  });
+  // About 7 s of retries (the scorer's 50 ms doubling to 2 s): rides out a broker that has only just started.
+  const admin = new Admin(baseClientOptions(brokers, 'fraud-stream-admin', 8));
   try {
     await createMissingTopics(admin, topics);
   } catch (error) {

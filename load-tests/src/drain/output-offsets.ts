@@ -1,5 +1,5 @@
 import { Consumer } from '@platformatic/kafka';
-import { loadTestClientOptions } from '../kafka/client-options.ts';
+import { baseClientOptions } from '../../../services/scorer/src/kafka/client-options.ts';
 
 /** ListOffsets' MAX_TIMESTAMP (KIP-734, Kafka 3.0+): the offset and timestamp of a partition's latest record. */
 const MAX_TIMESTAMP = -3n;
@@ -12,7 +12,7 @@ export class OutputOffsets {
   readonly #consumer: Consumer;
 
   constructor(brokers: readonly string[], groupId: string) {
-    this.#consumer = new Consumer({ ...loadTestClientOptions(brokers, 'lt-drain-offsets'), groupId });
+    this.#consumer = new Consumer({ ...baseClientOptions(brokers, 'lt-drain-offsets'), groupId });
   }
 
   /** Records in the topic: the sum of its partitions' high watermarks (no transactions here, so no markers). */

@@ -1,5 +1,5 @@
 import { compatibilityPartitioner, Producer, type MessageToProduce } from '@platformatic/kafka';
-import { loadTestClientOptions } from './client-options.ts';
+import { baseClientOptions } from '../../../services/scorer/src/kafka/client-options.ts';
 
 /** One record as the generator sends it: the key is the card token, the value a framed Avro Transaction. */
 export interface RecordToSend {
@@ -10,7 +10,7 @@ export interface RecordToSend {
 
 /** The generator's producer: not idempotent (as kafkajs' default was), topics never created by a send. */
 export function createLoadProducer(brokers: readonly string[], clientId: string): Producer {
-  return new Producer({ ...loadTestClientOptions(brokers, clientId), autocreateTopics: false });
+  return new Producer({ ...baseClientOptions(brokers, clientId), autocreateTopics: false });
 }
 
 /**
@@ -21,7 +21,9 @@ export async function sendRecords(producer: Producer, topic: string, records: re
   const messages = new Array<MessageToProduce>(records.length);
   for (let i = 0; i < records.length; i++) {
     const r = records[i]!;
-    messages[i] = { topic, key: r.key, value: r.value, ...(r.headers === undefined ? {} : { headers: r.headers }) };
+    const message: MessageToProduce = { topic, key: r.key, value: r.value };
+    if (r.headers !== undefined) message.headers = r.headers;
+    messages[i] = message;
   }
   await producer.send({ messages, acks: -1, partitioner: compatibilityPartitioner });
 }

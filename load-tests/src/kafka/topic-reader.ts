@@ -1,5 +1,5 @@
 import { Consumer, type Message } from '@platformatic/kafka';
-import { loadTestClientOptions } from './client-options.ts';
+import { baseClientOptions } from '../../../services/scorer/src/kafka/client-options.ts';
 
 export interface TopicReaderOptions {
   readonly brokers: readonly string[];
@@ -23,7 +23,7 @@ export interface TopicReader {
  */
 export async function startTopicReader(options: TopicReaderOptions): Promise<TopicReader> {
   const consumer = new Consumer({
-    ...loadTestClientOptions(options.brokers, options.clientId),
+    ...baseClientOptions(options.brokers, options.clientId),
     groupId: options.groupId,
     // A fetch returns as soon as one record is there (minBytes 1): this bounds an idle fetch, and with it a close.
     maxWaitTime: 500,

@@ -1,11 +1,10 @@
 import { Consumer, Producer } from '@platformatic/kafka';
 import { DEFAULT_OUTPUT_LIMITS } from '../../../services/scorer/src/core/limits.ts';
 import { KafkaGroupMember } from '../../../services/scorer/src/kafka/kafka-group-member.ts';
-import { retriesWithin } from '../../../services/scorer/src/kafka/client-options.ts';
+import { baseClientOptions, retriesWithin } from '../../../services/scorer/src/kafka/client-options.ts';
 import { KafkaSink } from '../../../services/scorer/src/kafka/sink.ts';
 import { consumerTopicOffsets } from '../../../services/scorer/src/kafka/topic-offsets.ts';
 import type { Logger } from '../../../services/scorer/src/observability/logger.ts';
-import { loadTestClientOptions } from '../kafka/client-options.ts';
 import type { PassThroughConfig } from './pass-through-config.ts';
 import { PassThrough } from './pass-through.ts';
 
@@ -36,7 +35,7 @@ export async function startPlatformaticPassThrough(
   config: PassThroughConfig,
   hooks: PassThroughHooks,
 ): Promise<RunningPassThrough> {
-  const base = loadTestClientOptions(config.brokers, 'lt-pass-through');
+  const base = baseClientOptions(config.brokers, 'lt-pass-through');
   // As the scorer's: idempotent, so a retried produce never writes a record twice, and retried as long.
   const producer = new Producer({
     ...base,

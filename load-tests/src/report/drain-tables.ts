@@ -1,15 +1,11 @@
 import type { DrainComparison, DrainResult } from '../drain/drain-figures.ts';
 import type { DrainReport } from './drain-report.ts';
-import { markdownTable } from './markdown-table.ts';
+import { markdownTable, runHeaderLines } from './markdown-table.ts';
 
 /** The drain report as Markdown: what `bench.ts --mode drain` prints and `results.md` keeps. */
 export function drainMarkdown(report: DrainReport): string {
-  const m = report.machine;
   const lines = [
-    `Run ${report.startedAt} → ${report.finishedAt}: \`${report.command}\``,
-    '',
-    `Machine: ${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGiB} GiB, ${m.os}; node ${m.node}; ${m.java}. ` +
-      `Load average (1/5/15 min) ${m.loadAverageStart.join(' / ')} at the start, ${m.loadAverageEnd.join(' / ')} at the end.`,
+    ...runHeaderLines(report),
     `Backlog: ${report.backlog.records} transactions of ${report.messageBytes} bytes (framed Avro) on ${report.partitions} ` +
       `partitions, produced in ${(report.backlog.produceMs / 1000).toFixed(1)} s before any target ran.`,
     '',

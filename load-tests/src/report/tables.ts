@@ -2,18 +2,14 @@ import type { HistogramStats } from '../measure/histograms.ts';
 import type { PhaseResult } from '../run/phase-runner.ts';
 import type { SweepStep } from '../run/sweep-verdict.ts';
 import type { BenchReport } from './bench-report.ts';
-import { markdownTable as markdown } from './markdown-table.ts';
+import { markdownTable as markdown, runHeaderLines } from './markdown-table.ts';
 
 const PCTS = ['p50', 'p90', 'p99', 'p99_9', 'p99_99'] as const;
 
 /** The report as Markdown: what `bench.ts` prints and `results.md` keeps. Latencies in ms. */
 export function resultsMarkdown(report: BenchReport): string {
-  const m = report.machine;
   const lines = [
-    `Run ${report.startedAt} → ${report.finishedAt}: \`${report.command}\``,
-    '',
-    `Machine: ${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGiB} GiB, ${m.os}; node ${m.node}; ${m.java}. ` +
-      `Load average (1/5/15 min) ${m.loadAverageStart.join(' / ')} at the start, ${m.loadAverageEnd.join(' / ')} at the end.`,
+    ...runHeaderLines(report),
     `Message: ${report.messageBytes} bytes (framed Avro Transaction), ${report.partitions} partitions, ${report.arrivals} arrivals.`,
     '',
     fixedTable(report),

@@ -6,7 +6,7 @@ import { createSchemaCodecs } from '../../../schemas/src/codecs.ts';
 import type { Clock } from '../clock.ts';
 import type { TargetName } from '../config.ts';
 import { errorMessage } from '../errors.ts';
-import { loadTestClientOptions } from '../kafka/client-options.ts';
+import { baseClientOptions } from '../../../services/scorer/src/kafka/client-options.ts';
 import { MatchRegistry } from '../measure/match-registry.ts';
 import { startOutputConsumer } from '../measure/output-consumer.ts';
 import type { OutputConsumer } from '../measure/output-consumer.ts';
@@ -70,7 +70,7 @@ export async function createBenchTopics(brokers: readonly string[], t: BenchTopi
  * id and a dash (the scorer's own groups too, which take its group id as their prefix).
  */
 export async function deleteBenchResources(brokers: readonly string[], runId: string): Promise<void> {
-  const admin = new Admin(loadTestClientOptions(brokers, 'lt-admin'));
+  const admin = new Admin(baseClientOptions(brokers, 'lt-admin'));
   try {
     const mine = (await admin.listTopics()).filter((name) => name.startsWith(`${runId}-`));
     if (mine.length > 0) await admin.deleteTopics({ topics: mine });

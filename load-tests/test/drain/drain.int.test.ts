@@ -8,7 +8,7 @@ import { testBrokers } from '../../../test-support/kafka.ts';
 import { systemClock } from '../../src/clock.ts';
 import { loadBenchConfig } from '../../src/config.ts';
 import { runDrainBenchmark } from '../../src/drain/drain-benchmark.ts';
-import { loadTestClientOptions } from '../../src/kafka/client-options.ts';
+import { baseClientOptions } from '../../../services/scorer/src/kafka/client-options.ts';
 import type { ChildService } from '../../src/processes/child-service.ts';
 import type { DrainReport } from '../../src/report/drain-report.ts';
 
@@ -62,7 +62,7 @@ test('drain mode: every target drains the whole backlog and reports a rate and a
   assert.match(outcome.markdown, /\| scorer \| platformatic \|/);
   assert.ok(existsSync(join(outcome.dir, 'scorer.log')), 'the children log into the results folder');
 
-  const admin = new Admin(loadTestClientOptions(brokers, 'lt-drain-test'));
+  const admin = new Admin(baseClientOptions(brokers, 'lt-drain-test'));
   t.after(() => admin.close());
   const left = (await admin.listTopics()).filter((name) => name.startsWith(`${report.runId}-`));
   assert.deepEqual(left, [], 'the run deleted its topics');

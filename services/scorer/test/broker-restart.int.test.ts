@@ -12,7 +12,7 @@ import { createSchemaCodecs } from '../../../schemas/src/codecs.ts';
 import { sampleTransaction } from '../../../schemas/test/fixtures.ts';
 import { testBrokers, uniqueTopic } from '../../../test-support/kafka.ts';
 import { loadConfig } from '../src/config.ts';
-import { retryDelayMs } from '../src/kafka/client-options.ts';
+import { baseClientOptions } from '../src/kafka/client-options.ts';
 import { createLogger } from '../src/observability/logger.ts';
 import { ScorerService } from '../src/service.ts';
 import { scorerTopicEnv } from './scorer-topics.ts';
@@ -55,12 +55,8 @@ test('a broker restart mid-stream: the scorer keeps running and every transactio
       { name: topics.TOPIC_LABELS, partitions: 1 },
     ],
   );
-  const clients = {
-    clientId: 'broker-restart-test',
-    bootstrapBrokers: [broker.address],
-    retries: 40,
-    retryDelay: (_c: unknown, _o: string, attempt: number) => retryDelayMs(attempt),
-  };
+  // The test's own clients retry for longer than the outage.
+  const clients = baseClientOptions([broker.address], 'broker-restart-test', 40);
   const scorer = await ScorerService.start(
     loadConfig({ ...topics, KAFKA_BROKERS: broker.address, HTTP_PORT: '0', DEADLINE_MS: '60000', MODEL_PATH: '' }, []),
     createLogger('warn', 'broker-restart-test'),

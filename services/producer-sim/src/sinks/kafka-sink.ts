@@ -2,7 +2,7 @@ import { Producer, compatibilityPartitioner, type MessageToProduce } from '@plat
 import type { Logger } from 'pino';
 import { innermostMessage } from '../../../../infra/kafka/client-errors.ts';
 import type { SchemaCodecs } from '../../../../schemas/src/codecs.ts';
-import { retryDelayMs } from '../../../scorer/src/kafka/client-options.ts';
+import { baseClientOptions } from '../../../scorer/src/kafka/client-options.ts';
 import type { SimEvent } from '../core/simulation.ts';
 import { SimError } from '../errors.ts';
 
@@ -20,9 +20,6 @@ export interface KafkaSinkOptions {
  * a negative hash, about half, whenever the partition count is not a power of two: their cards would move.
  */
 export const keyPartitioner = compatibilityPartitioner;
-
-/** Attempts per request after the first: about 11 s of the scorer's backoff, then the run fails. */
-const RETRIES = 10;
 
 /** A batch of the simulation as produce messages: transactions and labels to their topics, keyed by card id. */
 export function toMessages(
@@ -71,17 +68,13 @@ export class KafkaSink {
 
   /** Resolves once the brokers have given the producer its id, so an unreachable cluster fails here. */
   static async connect(options: KafkaSinkOptions, codecs: SchemaCodecs): Promise<KafkaSink> {
+    // The shared retries (about 11 s of the scorer's backoff, then the run fails) matter here: an idempotent
+    // producer left to the client's default retries for ever.
     const producer = new Producer({
-      clientId: options.clientId,
-      bootstrapBrokers: [...options.brokers],
+      ...baseClientOptions(options.brokers, options.clientId),
       idempotent: true,
       partitioner: keyPartitioner,
       autocreateTopics: false,
-      // Set: an idempotent producer left to its default retries for ever.
-      retries: RETRIES,
-      retryDelay: (_client, _operation, attempt) => retryDelayMs(attempt),
-      connectTimeout: 5_000,
-      timeout: 10_000,
     });
     logConnections(producer, options.logger.child({ component: 'kafka' }));
     try {

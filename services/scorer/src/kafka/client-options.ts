@@ -26,16 +26,24 @@ export function retriesWithin(windowMs: number): number {
   return Math.max(attempt, RETRIES);
 }
 
-/** The options every client of the scorer shares: brokers, TLS, SASL, retries, timeouts. */
-export async function clientOptions(config: ScorerConfig, clientId: string): Promise<BaseOptions> {
-  const options: BaseOptions = {
+/**
+ * Brokers, the retry schedule above and the timeouts: what every @platformatic/kafka client of the project
+ * shares (the scorer's, the simulator's, the load tests' and infra's), so all of them ride out the same outages.
+ */
+export function baseClientOptions(brokers: readonly string[], clientId: string, retries = RETRIES): BaseOptions {
+  return {
     clientId,
-    bootstrapBrokers: [...config.brokers],
-    retries: RETRIES,
+    bootstrapBrokers: [...brokers],
+    retries,
     retryDelay: (_client, _operation, attempt) => retryDelayMs(attempt),
     timeout: 10_000,
     connectTimeout: 5_000,
   };
+}
+
+/** The options every client of the scorer shares: the base ones, TLS and SASL. */
+export async function clientOptions(config: ScorerConfig, clientId: string): Promise<BaseOptions> {
+  const options = baseClientOptions(config.brokers, clientId);
   if (config.tls) {
     if (config.tls.caFile === null) options.tls = {};
     else {

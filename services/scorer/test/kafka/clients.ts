@@ -2,17 +2,12 @@ import type { TestContext } from 'node:test';
 import { Consumer, Producer } from '@platformatic/kafka';
 import { testBrokers, uniqueTopic } from '../../../../test-support/kafka.ts';
 import { KafkaGroupMember, type KafkaGroupMemberOptions } from '../../src/kafka/kafka-group-member.ts';
-import { retryDelayMs } from '../../src/kafka/client-options.ts';
+import { baseClientOptions } from '../../src/kafka/client-options.ts';
 import { consumerTopicOffsets } from '../../src/kafka/topic-offsets.ts';
 import { createLogger } from '../../src/observability/logger.ts';
 
 const log = createLogger('silent', 'test');
-const base = () => ({
-  clientId: 'scorer-test',
-  bootstrapBrokers: testBrokers(),
-  retries: 10,
-  retryDelay: (_c: unknown, _o: string, attempt: number) => retryDelayMs(attempt),
-});
+const base = () => baseClientOptions(testBrokers(), 'scorer-test');
 
 /** The scorer's own Kafka parts on the test broker, closed when the test ends. */
 export function scorerClients(t: TestContext) {
