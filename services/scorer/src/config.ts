@@ -15,14 +15,25 @@ export interface ScorerConfig {
   readonly sasl: null | { readonly mechanism: SaslMechanism; readonly username: string; readonly password: string };
   readonly clientId: string;
   readonly groupId: string;
-  /** Names this instance in the shared terminal counts; unique per running instance. */
+  /**
+   * Names this instance: its transactional id and its private readers of labels and counts. Unique per running
+   * instance and stable across its restarts, so a restarted instance fences its crashed predecessor at once.
+   */
   readonly instanceId: string;
+  /**
+   * exactly-once: decisions, dead letters, state changelog records and the consumed offsets commit in one Kafka
+   * transaction; at-least-once: offsets are committed after the decisions are acknowledged.
+   */
+  readonly delivery: 'exactly-once' | 'at-least-once';
+  /** Exactly-once: a transaction commits after this long or this many records, whichever first. */
+  readonly transaction: { readonly intervalMs: number; readonly maxRecords: number };
   readonly topics: {
     readonly transactions: string;
     readonly labels: string;
     readonly decisions: string;
     readonly deadLetters: string;
     readonly terminalCounts: string;
+    readonly cardState: string;
   };
   /** Replicas of the topics the scorer creates itself; -1: the broker's `default.replication.factor`. */
   readonly replicationFactor: number;
@@ -67,7 +78,25 @@ const SETTINGS = {
   saslPassword: ['KAFKA_SASL_PASSWORD', '--kafka-sasl-password', '', 'SASL password: set it in the environment'],
   clientId: ['SCORER_CLIENT_ID', '--client-id', 'fraud-scorer', 'Kafka client id'],
   groupId: ['SCORER_GROUP_ID', '--group-id', 'fraud-scorer', 'consumer group of the scorer instances'],
-  instanceId: ['SCORER_INSTANCE_ID', '--instance-id', '', "names this instance's terminal counts (default: generated)"],
+  instanceId: [
+    'SCORER_INSTANCE_ID',
+    '--instance-id',
+    '',
+    'names this instance (transactional id, private readers); keep it across restarts (default: generated)',
+  ],
+  delivery: ['DELIVERY', '--delivery', 'exactly-once', 'exactly-once | at-least-once'],
+  transactionIntervalMs: [
+    'TRANSACTION_INTERVAL_MS',
+    '--transaction-interval-ms',
+    '20',
+    'exactly-once: how long a transaction collects decisions before it commits',
+  ],
+  transactionMaxRecords: [
+    'TRANSACTION_MAX_RECORDS',
+    '--transaction-max-records',
+    '4000',
+    'exactly-once: input records per transaction at most',
+  ],
   transactions: ['TOPIC_TRANSACTIONS', '--topic-transactions', 'transactions', 'input topic'],
   labels: ['TOPIC_LABELS', '--topic-labels', 'transaction-labels', 'fraud reports, read whole by every instance'],
   decisions: ['TOPIC_DECISIONS', '--topic-decisions', 'decisions', 'output topic'],
@@ -77,6 +106,12 @@ const SETTINGS = {
     '--topic-terminal-counts',
     'terminal-day-counts',
     'compacted, shared terminal counts',
+  ],
+  cardState: [
+    'TOPIC_CARD_STATE',
+    '--topic-card-state',
+    '',
+    'compacted changelog of card state, partitioned like the input (default: <group id>-card-state-changelog)',
   ],
   replicationFactor: [
     'TOPIC_REPLICATION_FACTOR',
@@ -283,6 +318,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Sco
     decisions: name('decisions'),
     deadLetters: name('deadLetters'),
     terminalCounts: name('terminalCounts'),
+    cardState: str('cardState') === '' ? `${groupId}-card-state-changelog` : name('cardState'),
   };
   const instanceId = str('instanceId') || `${groupId}-${process.pid}-${Date.now().toString(36)}`;
   const eventTimeRaw = str('eventTimeMin');
@@ -312,6 +348,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Sco
     clientId: name('clientId'),
     groupId,
     instanceId,
+    delivery: oneOf('delivery', ['exactly-once', 'at-least-once'] as const),
+    transaction: Object.freeze({
+      intervalMs: int('transactionIntervalMs', 1, 10_000),
+      maxRecords: int('transactionMaxRecords', 1, 1_000_000),
+    }),
     topics: Object.freeze(topics),
     replicationFactor: str('replicationFactor') === '' ? -1 : int('replicationFactor', 1, 32),
     modelPath: resolve(str('modelPath')),
