@@ -22,6 +22,7 @@ class FakeMember implements GroupMember {
   pause(): void {
     this.paused = true;
   }
+  rewind(): void {}
   close(): Promise<void> {
     this.closed = true;
     return Promise.resolve();

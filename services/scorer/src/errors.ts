@@ -14,7 +14,14 @@ export class CodedError<Code extends string> extends Error {
 }
 
 export type ScorerErrorCode =
-  'BAD_CONFIG' | 'MODEL_LOAD_FAILED' | 'MODEL_MISMATCH' | 'MODEL_FAILED' | 'PRODUCE_FAILED' | 'COMMIT_FAILED';
+  | 'BAD_CONFIG'
+  | 'MODEL_LOAD_FAILED'
+  | 'MODEL_MISMATCH'
+  | 'MODEL_FAILED'
+  | 'PRODUCE_FAILED'
+  | 'COMMIT_FAILED'
+  | 'RESTORE_FAILED'
+  | 'TRANSACTION_FAILED';
 
 /** A failure of the running service: configuration, model, Kafka. */
 export class ScorerError extends CodedError<ScorerErrorCode> {

@@ -17,9 +17,14 @@ import { listen, type Listening } from './dashboard/listen.ts';
 import { ScorerError, errorMessage } from './errors.ts';
 import { clientOptions, retriesWithin } from './kafka/client-options.ts';
 import { KafkaGroupMember, type KafkaGroupMemberOptions } from './kafka/kafka-group-member.ts';
-import { runLabelSource } from './kafka/label-source.ts';
+import { labelApplier } from './kafka/label-source.ts';
+import { CardStateChangelog } from './kafka/card-state-changelog.ts';
+import { errorIds } from './kafka/kafka-errors.ts';
+import { KafkaTransactions } from './kafka/kafka-transactions.ts';
 import { TerminalCountsSync } from './kafka/terminal-counts.ts';
-import { KafkaSink } from './kafka/sink.ts';
+import { TopicFollower } from './kafka/topic-follower.ts';
+import { KafkaSink, type SinkOptions } from './kafka/sink.ts';
+import { TransactionWindow } from './kafka/transaction-window.ts';
 import { consumerTopicOffsets } from './kafka/topic-offsets.ts';
 import { createMissingTopics, requireTopics } from './kafka/topics.ts';
 import { TransactionSource } from './kafka/transaction-source.ts';
@@ -34,8 +39,10 @@ const SESSION_TIMEOUT_MS = 10_000;
 const REBALANCE_TIMEOUT_MS = 20_000;
 /** A stop waits for the fetch in flight: the client's default long poll (5 s) per consumer slowed every stop. */
 const FETCH_WAIT_MS = 500;
-/** How long scoring waits for the labels (at start) and the terminal counts (per assignment) to be read. */
+/** Scoring waits for the labels and the terminal counts to be read to their end at start; a warning after this. */
 const CATCH_UP_TIMEOUT_MS = 60_000;
+/** Transactional errors after which this instance must stop: another instance has its transactional id. */
+const FENCED = new Set(['PRODUCER_FENCED', 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED', 'INVALID_TRANSACTIONAL_ID']);
 const GROUP_TIMING = {
   sessionTimeoutMs: SESSION_TIMEOUT_MS,
   rebalanceTimeoutMs: REBALANCE_TIMEOUT_MS,
@@ -137,7 +144,7 @@ export class ScorerService {
     } catch (error) {
       throw new ScorerError('BAD_CONFIG', `policy: ${errorMessage(error)}`);
     }
-    const features = new FeatureState(spec);
+    const features = new FeatureState(spec, { trackChanges: true });
     const reportSizes = () => metrics.setStateSizes(features.cards.size, features.terminals.cells);
     reportSizes();
     const sizes = setInterval(reportSizes, config.metricsIntervalMs);
@@ -202,15 +209,30 @@ export class ScorerService {
       [
         { name: config.topics.decisions, partitions: inputPartitions },
         { name: config.topics.deadLetters, partitions: inputPartitions },
-        { name: config.topics.terminalCounts, partitions: 6, compacted: true },
+        { name: config.topics.terminalCounts, partitions: inputPartitions, compacted: true },
+        { name: config.topics.cardState, partitions: inputPartitions, compacted: true },
       ],
       config.replicationFactor,
     );
     this.#brokerReachable = true;
     const decisionPartitions = (await topicOffsets.range(config.topics.decisions)).end.length;
-    const sink = new KafkaSink(producer, {
+    const countsPartitions = (await topicOffsets.range(config.topics.terminalCounts)).end.length;
+    const changelogPartitions = (await topicOffsets.range(config.topics.cardState)).end.length;
+    if (changelogPartitions !== inputPartitions) {
+      throw new ScorerError(
+        'BAD_CONFIG',
+        `the card-state changelog ${config.topics.cardState} has ${changelogPartitions} partitions and ` +
+          `${config.topics.transactions} ${inputPartitions}: it must be partitioned like the input`,
+      );
+    }
+    const sinkOptions: SinkOptions = {
       maxRequestBytes: config.output.maxMessageBytes,
-      copartitioned: new Set(decisionPartitions === inputPartitions ? [config.topics.decisions] : []),
+      // Records that name their partition: decisions (when co-partitioned), card state and terminal counts.
+      copartitioned: new Set([
+        ...(decisionPartitions === inputPartitions ? [config.topics.decisions] : []),
+        config.topics.cardState,
+        config.topics.terminalCounts,
+      ]),
       // A dead letter the broker still refuses (its limit is below ours): keep where it came from and why.
       replaceRejected: (record, reason) =>
         record.topic === config.topics.deadLetters
@@ -224,57 +246,98 @@ export class ScorerService {
               ],
             }
           : undefined,
-    });
-
-    const counts = new TerminalCountsSync(features.terminals, producer, config.topics.terminalCounts, this.#log, {
-      offsets: topicOffsets,
-      catchUpTimeoutMs: CATCH_UP_TIMEOUT_MS,
-    });
-    // The counts and the labels are read whole at every start, by members of groups of their own that never
-    // commit (memory starts empty, so resuming from a commit would lose what was read before).
-    const countsReader = this.#groupMember(
-      base,
-      `${config.groupId}-counts-${config.instanceId}-${uniqueSuffix()}`,
-      'terminal counts consumer',
-    );
-    await counts.follow(countsReader.member(config.topics.terminalCounts, 'earliest'), (e) => this.#fail(e));
-    counts.start(1000);
-    this.#closers.push({ name: 'terminal counts', close: () => counts.close() });
-
-    const labelsReader = this.#groupMember(
-      base,
-      `${config.groupId}-labels-${config.instanceId}-${uniqueSuffix()}`,
-      'labels consumer',
-    );
-    const applyLabel = (label: Label) => void features.applyLabel(label);
-    const labelsRead = await runLabelSource(
-      labelsReader.member(config.topics.labels, 'earliest'),
-      codecs,
-      applyLabel,
-      sink,
-      config.topics.deadLetters,
-      metrics,
-      (e) => this.#fail(e),
-      { topic: config.topics.labels, limits: config.limits, output: config.output, nowMs },
-    );
-    // A card reported before the start must count as reported from the first transaction on.
-    const began = Date.now();
-    try {
-      await labelsRead.caughtUp(topicOffsets, CATCH_UP_TIMEOUT_MS);
-      this.#log.info({ tookMs: Date.now() - began }, 'labels read to the end');
-    } catch (error) {
-      this.#log.warn({ err: errorMessage(error) }, 'labels not read to the end: scoring with what has been read');
-    }
-
-    this.#readToEnd = async () => {
-      await Promise.all([labelsRead.caughtUp(topicOffsets, CATCH_UP_TIMEOUT_MS), counts.caughtUp()]);
     };
+    const sink = new KafkaSink(producer, sinkOptions);
 
-    const transactions = this.#groupMember(base, config.groupId, 'transactions consumer', false);
-    transactions.consumer.on('consumer:group:join', () => (this.#consumerJoined = true));
-    transactions.consumer.on('consumer:group:leave', () => (this.#consumerJoined = false));
+    const counts = new TerminalCountsSync(features.terminals, config.topics.terminalCounts, this.#log, {
+      partitions: countsPartitions,
+    });
+    // The counts and the labels are read whole at every start, by assignment (no consumer group: nothing to
+    // commit, skip or leave behind), and followed from then on.
+    const reader = offsetsReader.consumer;
+    const countsFollower = new TopicFollower(
+      reader,
+      config.topics.terminalCounts,
+      (p, r) => counts.applyBatch(p, r),
+      this.#log,
+    );
+    countsFollower.start();
+    this.#closers.push({ name: 'terminal counts reader', close: () => countsFollower.close() });
+    const sweep = setInterval(() => counts.sweep(), 1000);
+    sweep.unref();
+    this.#closers.push({ name: 'terminal counts sweep', close: () => Promise.resolve(clearInterval(sweep)) });
+    const applyLabel = (label: Label) => void features.applyLabel(label);
+    const labelsFollower = new TopicFollower(
+      reader,
+      config.topics.labels,
+      labelApplier(codecs, applyLabel, sink, config.topics.deadLetters, metrics, {
+        limits: config.limits,
+        output: config.output,
+        nowMs,
+      }),
+      this.#log,
+    );
+    labelsFollower.start();
+    this.#closers.push({ name: 'labels reader', close: () => labelsFollower.close() });
+    this.#readToEnd = async () => {
+      await Promise.all([labelsFollower.caughtUp(CATCH_UP_TIMEOUT_MS), countsFollower.caughtUp(CATCH_UP_TIMEOUT_MS)]);
+    };
+    // A card reported before the start counts as reported from the first transaction on, and every other
+    // partition's terminal counts are in: nothing is scored before both topics are read to where they end now.
+    const began = Date.now();
+    for (;;) {
+      try {
+        await this.#readToEnd();
+        break;
+      } catch (error) {
+        if (this.#stopping !== undefined) return;
+        this.#log.warn({ err: errorMessage(error) }, 'labels and terminal counts not read to the end yet: waiting');
+      }
+    }
+    this.#log.info({ tookMs: Date.now() - began }, 'labels and terminal counts read to the end');
+
+    const changelog = new CardStateChangelog(
+      features,
+      counts,
+      offsetsReader.consumer,
+      config.topics.cardState,
+      this.#log,
+    );
+    let window: TransactionWindow | undefined;
+
+    const input = this.#groupMember(base, config.groupId, 'transactions consumer', false);
+    input.consumer.on('consumer:group:join', () => (this.#consumerJoined = true));
+    input.consumer.on('consumer:group:leave', () => (this.#consumerJoined = false));
+    if (config.delivery === 'exactly-once') {
+      const transactionalId = `${config.groupId}.${config.instanceId}`;
+      const txns = new KafkaTransactions(
+        () =>
+          new Producer({
+            ...base,
+            retries: retriesWithin(config.deliveryTimeoutMs),
+            idempotent: true,
+            transactionalId,
+            autocreateTopics: false,
+          }),
+        () => input.consumer,
+        config.topics.transactions,
+        sinkOptions,
+      );
+      window = new TransactionWindow({
+        intervalMs: config.transaction.intervalMs,
+        maxRecords: config.transaction.maxRecords,
+        begin: () => txns.begin(),
+        onAborted: (error) => {
+          // Another instance with our transactional id: two instances share SCORER_INSTANCE_ID. Stop.
+          if (errorIds(error).some((id) => FENCED.has(id))) this.#fail(error);
+          else this.#source?.aborted(error);
+        },
+      });
+      // Closed after the source's last commit (closers run in reverse).
+      this.#closers.push({ name: 'transactional producer', close: () => txns.close() });
+    }
     const source = new TransactionSource(
-      transactions.member(config.topics.transactions, 'committed'),
+      input.member(config.topics.transactions, 'committed'),
       pipeline,
       sink,
       metrics,
@@ -287,8 +350,8 @@ export class ScorerService {
         revokeWaitMs: REBALANCE_TIMEOUT_MS / 4,
         nowMs,
         onFatal: (error) => this.#fail(error),
-        onAssigned: (partitions) => counts.assigned(partitions),
-        onRevoked: (partitions) => counts.revoked(partitions),
+        state: changelog,
+        ...(window !== undefined ? { transactions: window } : {}),
       },
     );
     this.#source = source;
@@ -303,6 +366,7 @@ export class ScorerService {
         consumerJoined: this.#consumerJoined,
         // A member with no partitions (more members than partitions, or mid-rebalance) serves nothing.
         assigned: (this.#source?.assigned.length ?? 0) > 0,
+        restored: this.#source?.restoring !== true,
         modelLoaded: this.#model !== undefined,
         brokerReachable: this.#brokerReachable,
       }),
@@ -311,7 +375,10 @@ export class ScorerService {
     this.#http = http;
     this.#closers.push({ name: 'http', close: () => http.close() });
     this.#state = 'running';
-    this.#log.info({ url: http.url, group: config.groupId, topic: config.topics.transactions }, 'scorer running');
+    this.#log.info(
+      { url: http.url, group: config.groupId, topic: config.topics.transactions, delivery: config.delivery },
+      'scorer running',
+    );
   }
 
   /**

@@ -10,6 +10,7 @@ export function scorerTopicEnv(prefix: string) {
     TOPIC_DECISIONS: `${base}.decisions`,
     TOPIC_DLQ: `${base}.dlq`,
     TOPIC_TERMINAL_COUNTS: `${base}.terminal-counts`,
+    TOPIC_CARD_STATE: `${base}.card-state`,
     SCORER_GROUP_ID: `${base}.group`,
   };
 }

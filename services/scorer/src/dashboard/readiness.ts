@@ -10,6 +10,8 @@ export interface Readiness {
    * False after a join that left it with nothing. Left out, it is not checked.
    */
   assigned?: boolean;
+  /** The state of the partitions owned is in place (false while restoring); left out, it is not checked. */
+  restored?: boolean;
   /** The member has caught up with its partitions after an assignment; left out, it is not checked. */
   caughtUp?: boolean;
 }

@@ -43,6 +43,11 @@ export interface GroupMember {
   commit(offsets: readonly (readonly [partition: number, next: bigint])[]): Promise<CommitOutcome>;
   /** Stops fetching (for a clean stop); the batches in hand go on. */
   pause(): void;
+  /**
+   * Starts fetching every owned partition again from its committed offset, read now; what the previous fetch
+   * still delivers is not handed on.
+   */
+  rewind(): void;
   /** Leaves the group and disconnects. */
   close(): Promise<void>;
 }

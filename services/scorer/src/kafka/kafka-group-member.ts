@@ -104,6 +104,16 @@ export class KafkaGroupMember implements GroupMember {
     this.#stream?.pause();
   }
 
+  rewind(): void {
+    if (this.#closing || this.#stream === undefined) return;
+    this.#restartStream();
+  }
+
+  /** The consumer, for a transaction that commits this member's offsets under its group generation. */
+  get consumer(): Consumer {
+    return this.#consumer;
+  }
+
   async close(): Promise<void> {
     this.#closing = true;
     this.#paused = true;

@@ -3,14 +3,11 @@ import type { Label } from '../../../../schemas/src/types.ts';
 import { DEFAULT_INPUT_LIMITS, DEFAULT_OUTPUT_LIMITS } from '../core/limits.ts';
 import type { InputLimits, OutputLimits } from '../core/limits.ts';
 import { LABEL_STAGE, intakeLabels } from '../core/scoring/label-intake.ts';
+import type { InRecord } from '../core/scoring/records.ts';
 import type { ScorerMetrics } from '../metrics/scorer-metrics.ts';
-import type { GroupMember } from './group-member.ts';
-import { ReadProgress } from './read-progress.ts';
 import type { KafkaSink } from './sink.ts';
 
-export interface LabelSourceOptions {
-  /** The labels topic (for the progress' messages). */
-  readonly topic: string;
+export interface LabelApplierOptions {
   /** Bounds on ids and times, as for transactions (default `DEFAULT_INPUT_LIMITS`). */
   readonly limits?: InputLimits;
   /** Bounds on dead letters (default `DEFAULT_OUTPUT_LIMITS`). */
@@ -20,22 +17,19 @@ export interface LabelSourceOptions {
 }
 
 /**
- * Reads the whole `transaction-labels` topic from the start, in every instance (through a member of a group of
- * its own that never commits, so every start reads it all again), so each instance's terminal risk features see every fraud report whatever partitions it owns.
- * A label that cannot be decoded or fails validation never reaches the features: it goes to the dead-letter
- * topic like a bad transaction, with stage `label`. Returns how far the reading has got, so that scoring can
- * wait until every label published before the start has been applied.
+ * What becomes of the records of `transaction-labels`, which every instance reads whole (a `TopicFollower`),
+ * so each instance's terminal risk features see every fraud report whatever partitions it owns. A label that
+ * cannot be decoded or fails validation never reaches the features: it goes to the dead-letter topic like a bad
+ * transaction, with stage `label` (once per reading: every start reads the topic again).
  */
-export async function runLabelSource(
-  member: GroupMember,
+export function labelApplier(
   codecs: SchemaCodecs,
   onLabel: (label: Label) => void,
-  sink: KafkaSink,
+  sink: Pick<KafkaSink, 'send'>,
   deadLetterTopic: string,
   metrics: ScorerMetrics,
-  onFatal: (error: unknown) => void,
-  options: LabelSourceOptions,
-): Promise<ReadProgress> {
+  options: LabelApplierOptions = {},
+): (partition: number, records: readonly InRecord[]) => Promise<void> {
   const nowMs = options.nowMs ?? Date.now;
   const deps = {
     codecs,
@@ -44,20 +38,9 @@ export async function runLabelSource(
     limits: options.limits ?? DEFAULT_INPUT_LIMITS,
     output: options.output ?? DEFAULT_OUTPUT_LIMITS,
   };
-  const progress = new ReadProgress(options.topic);
-  await member.run({
-    assigned: (partitions) => {
-      for (const p of partitions) progress.restart(p);
-    },
-    revoking: () => Promise.resolve(),
-    batch: async (batch) => {
-      const dead = intakeLabels(batch.records, nowMs(), deps);
-      await sink.send(dead);
-      for (let i = 0; i < dead.length; i++) metrics.deadLetter(LABEL_STAGE);
-      const last = batch.records[batch.records.length - 1];
-      if (last !== undefined) progress.advance(batch.partition, BigInt(last.offset) + 1n);
-    },
-    fatal: onFatal,
-  });
-  return progress;
+  return async (_partition, records) => {
+    const dead = intakeLabels(records, nowMs(), deps);
+    await sink.send(dead);
+    for (let i = 0; i < dead.length; i++) metrics.deadLetter(LABEL_STAGE);
+  };
 }

@@ -1,23 +1,14 @@
-import type { MessageToProduce } from '@platformatic/kafka';
-import type { GroupMember } from './group-member.ts';
-import { ReadProgress, type TopicOffsets } from './read-progress.ts';
+import { readPartition, type PartitionClient } from './partition-reader.ts';
 import type { TerminalAggregate } from '../core/features/terminal-aggregate.ts';
 import { decodeCountRecord, encodeCountKey, encodeCountValue } from '../core/features/terminal-count-record.ts';
-import { errorMessage } from '../errors.ts';
+import type { OutRecord, RecordHeaders } from '../core/scoring/records.ts';
 import type { Logger } from '../observability/logger.ts';
 
 export interface TerminalCountsOptions {
-  /**
-   * Reads the counts topic's end offsets, so that `assigned` can wait until everything published before the
-   * assignment has been read. Without it `assigned` takes the partitions over at once.
-   */
-  readonly offsets?: TopicOffsets;
-  /** Bound on that wait; past it the partitions are taken over anyway, with a warning. Default 30 s. */
-  readonly catchUpTimeoutMs?: number;
-  /** Terminals looked at for cells that left the ring, per publish. Default 2048. */
-  readonly expiryTerminalsPerPublish?: number;
-  /** Attempts `revoked` makes to publish a partition's last changes before giving it up. Default 3. */
-  readonly revokeAttempts?: number;
+  /** Partitions of the counts topic: input partition p's records go to partition p mod this. */
+  readonly partitions: number;
+  /** Terminals looked at for cells that left the ring, per `sweep`. Default 2048. */
+  readonly expiryTerminalsPerSweep?: number;
 }
 
 export interface TerminalCountsStats {
@@ -26,62 +17,40 @@ export interface TerminalCountsStats {
   deleted: number;
   /** Records read whose key or value could not be decoded (e.g. an older key format); they are ignored. */
   skipped: number;
-  /** Publishes that failed; their cells stayed pending for the next one. */
-  failedPublishes: number;
-  /** Changed cells of revoked partitions that could not be published before the partitions were given up. */
-  lostOnRevoke: number;
+  /** Records read back into partitions this instance took over. */
+  restored: number;
 }
 
-type Only = ((partition: number) => boolean) | undefined;
-
-/** What publishing needs of a producer (@platformatic/kafka's `Producer` has it). */
-export interface CountsProducer {
-  send(options: { messages: MessageToProduce[]; acks: number }): Promise<unknown>;
-}
+const NO_HEADERS: RecordHeaders = Object.freeze([]);
 
 /**
  * Terminal windows look only at days at least 7 days old, so every instance can share its per-terminal,
  * per-day transaction counts through a compacted topic and read everybody else's: the terminal features of N
- * instances then equal those of one, though each sees only its own partitions' transactions. An eventually
- * consistent global table, in the spirit of Kafka Streams'.
+ * instances then equal those of one, though each sees only its own partitions' transactions. A global table,
+ * in the spirit of Kafka Streams'.
  *
- * A count belongs to the input partition of `transactions` its transactions came from (records in
- * `terminal-count-record.ts`), so there are as many sources as partitions, whichever instances come and go.
- * The instance that owns a partition publishes that partition's changed cells every interval and a tombstone for
- * each of its cells that leaves the ring; records of partitions owned here are not read back (memory is newer).
- * A failed publish leaves its cells pending for the next. On a move, the old owner publishes the partition's
- * pending cells (`revoked`) and the new one continues from what it has read of the topic (`assigned`).
+ * A count belongs to the input partition its transactions came from (records in `terminal-count-record.ts`),
+ * and input partition p's records live in partition p (mod the topic's partitions) of the counts topic. The
+ * instance that owns an input partition sends that partition's changed cells with the decisions of the chunk
+ * that changed them (`recordsFor`: in the same transaction, under exactly-once delivery, so the topic holds
+ * exactly the counts of the committed input), and a tombstone for each cell that leaves the ring. Every instance
+ * follows the whole topic for the partitions it does not own. An instance taking a partition over restores its
+ * counts from its partition of the topic (`restore`), so its count goes on from the committed input.
  */
 export class TerminalCountsSync {
   readonly #terminals: TerminalAggregate;
-  readonly #producer: CountsProducer;
   readonly #topic: string;
   readonly #log: Logger;
-  readonly #offsets: TopicOffsets | undefined;
-  readonly #catchUpTimeoutMs: number;
-  readonly #expirySteps: number;
-  readonly #revokeAttempts: number;
-  readonly #stats: TerminalCountsStats = { published: 0, deleted: 0, skipped: 0, failedPublishes: 0, lostOnRevoke: 0 };
-  readonly #progress: ReadProgress;
-  #timer: NodeJS.Timeout | undefined;
-  #publishing: Promise<unknown> = Promise.resolve();
+  readonly #options: TerminalCountsOptions;
+  readonly #stats: TerminalCountsStats = { published: 0, deleted: 0, skipped: 0, restored: 0 };
 
-  constructor(
-    terminals: TerminalAggregate,
-    producer: CountsProducer,
-    topic: string,
-    log: Logger,
-    options?: TerminalCountsOptions,
-  ) {
+  constructor(terminals: TerminalAggregate, topic: string, log: Logger, options: TerminalCountsOptions) {
+    if (!(Number.isInteger(options.partitions) && options.partitions >= 1))
+      throw new RangeError(`the counts topic needs at least one partition, got ${options.partitions}`);
     this.#terminals = terminals;
-    this.#producer = producer;
     this.#topic = topic;
-    this.#progress = new ReadProgress(topic);
     this.#log = log;
-    this.#offsets = options?.offsets;
-    this.#catchUpTimeoutMs = options?.catchUpTimeoutMs ?? 30_000;
-    this.#expirySteps = options?.expiryTerminalsPerPublish ?? 2048;
-    this.#revokeAttempts = options?.revokeAttempts ?? 3;
+    this.#options = options;
     terminals.trackExpired();
   }
 
@@ -90,155 +59,83 @@ export class TerminalCountsSync {
   }
 
   /**
-   * Reads every partition's counts from the start of the topic, then keeps following it, through a member that
-   * starts at the earliest offsets and never commits: memory starts empty at every start.
+   * Records of the counts topic as they are read (every instance follows the whole topic): those of input
+   * partitions owned here are skipped, the counts in memory are newer.
    */
-  async follow(member: GroupMember, onFatal: (error: unknown) => void): Promise<void> {
-    await member.run({
-      assigned: (partitions) => {
-        for (const p of partitions) this.#progress.restart(p);
-      },
-      revoking: () => Promise.resolve(),
-      batch: (batch) => {
-        const last = batch.records[batch.records.length - 1];
-        if (last !== undefined) this.applyBatch(batch.partition, batch.records, Number(last.offset) + 1);
-        return Promise.resolve();
-      },
-      fatal: onFatal,
-    });
-  }
-
-  /** One fetched batch of the counts topic; `next` is the offset after it. Public for tests with no broker. */
-  applyBatch(partition: number, messages: readonly { key: Buffer | null; value: Buffer | null }[], next: number) {
+  applyBatch(partition: number, messages: readonly { key: Buffer | null; value: Buffer | null }[]): void {
     const skippedBefore = this.#stats.skipped;
-    for (const m of messages) this.#apply(m.key, m.value);
+    for (const m of messages) this.#apply(m.key, m.value, undefined);
     const skipped = this.#stats.skipped - skippedBefore;
     if (skipped > 0) this.#log.warn({ skipped, partition }, 'terminal counts records ignored: malformed key or value');
-    this.#progress.advance(partition, BigInt(next));
   }
 
-  #apply(key: Buffer | null, value: Buffer | null): void {
+  /** Applies one record; `only`: the input partition being restored (its records alone count, owned or not). */
+  #apply(key: Buffer | null, value: Buffer | null, only: number | undefined): boolean {
     const record = decodeCountRecord(key, value);
     if (record === undefined) {
       this.#stats.skipped++;
-      return;
-    }
-    const { partition, terminalId, day, count } = record;
-    // Our own records (or a former owner's late ones): the counts in memory are newer.
-    if (this.#terminals.isOwned(partition)) return;
-    if (count === null) this.#terminals.deleteTransactions(partition, terminalId, day);
-    else this.#terminals.setTransactions(partition, terminalId, day, count);
-  }
-
-  /** Resolves once the counts topic has been read up to where it ends now (rejects past the catch-up bound). */
-  caughtUp(): Promise<void> {
-    if (this.#offsets === undefined) return Promise.resolve();
-    return this.#progress.caughtUp(this.#offsets, this.#catchUpTimeoutMs);
-  }
-
-  /** Publishes the changed counts and the deletions every `intervalMs`. */
-  start(intervalMs: number): void {
-    this.#timer = setInterval(() => void this.publish(), intervalMs);
-    this.#timer.unref();
-  }
-
-  /** Publishes what changed since the last publish; resolves false if the send failed (it is retried next time). */
-  publish(): Promise<boolean> {
-    return this.#queue(() => this.#publishOnce(undefined));
-  }
-
-  /**
-   * Call when input partitions of `transactions` are assigned to this instance, and score none of their records
-   * before it resolves: waits until the counts topic has been read up to where it ended at the call (so the
-   * former owner's last publish is in), then owns the partitions' counts, continuing from what was read.
-   */
-  async assigned(partitions: readonly number[]): Promise<void> {
-    const taken = partitions.filter((p) => !this.#terminals.isOwned(p));
-    if (taken.length === 0) return;
-    if (this.#offsets !== undefined) {
-      try {
-        await this.caughtUp();
-      } catch (error) {
-        this.#log.warn(
-          { err: errorMessage(error), partitions: taken },
-          'terminal counts not read to the end: taking the partitions over with what has been read',
-        );
-      }
-    }
-    for (const p of taken) this.#terminals.own(p);
-  }
-
-  /**
-   * Call when input partitions are revoked, after their in-flight records have been extracted: publishes their
-   * pending cells (a few attempts), then stops owning them; their counts stay, followed from the new owner.
-   */
-  async revoked(partitions: readonly number[]): Promise<void> {
-    const leaving = new Set(partitions.filter((p) => this.#terminals.isOwned(p)));
-    if (leaving.size === 0) return;
-    const only = (p: number) => leaving.has(p);
-    for (let attempt = 0; attempt < this.#revokeAttempts; attempt++) {
-      if (await this.#queue(() => this.#publishOnce(only))) break;
-    }
-    const lost = this.#terminals.pendingCells(only);
-    if (lost > 0) {
-      this.#stats.lostOnRevoke += lost;
-      this.#log.error({ cells: lost, partitions: [...leaving] }, 'terminal counts of revoked partitions not published');
-    }
-    for (const p of leaving) this.#terminals.release(p);
-  }
-
-  /** Stops the timer and publishes what is left. Idempotent. */
-  async close(): Promise<void> {
-    if (this.#timer !== undefined) clearInterval(this.#timer);
-    this.#timer = undefined;
-    await this.publish();
-  }
-
-  /** Publishes run one at a time, in order: a key's later count must not overtake its earlier one. */
-  #queue(publish: () => Promise<boolean>): Promise<boolean> {
-    const next = this.#publishing.then(publish);
-    this.#publishing = next;
-    return next;
-  }
-
-  async #publishOnce(only: Only): Promise<boolean> {
-    const terminals = this.#terminals;
-    terminals.sweepExpired(this.#expirySteps);
-    const topic = this.#topic;
-    const messages: MessageToProduce[] = [];
-    const sources: number[] = [];
-    const ids: string[] = [];
-    const days: number[] = [];
-    const remember = (source: number, terminalId: string, day: number) => {
-      sources.push(source);
-      ids.push(terminalId);
-      days.push(day);
-    };
-    terminals.drainDirty((source, terminalId, day, count) => {
-      messages.push({ topic, key: encodeCountKey(source, terminalId, day), value: encodeCountValue(count) });
-      remember(source, terminalId, day);
-    }, only);
-    const counts = messages.length;
-    terminals.drainExpired((source, terminalId, day) => {
-      // No value: a tombstone.
-      messages.push({ topic, key: encodeCountKey(source, terminalId, day) });
-      remember(source, terminalId, day);
-    }, only);
-    if (messages.length === 0) return true;
-    try {
-      await this.#producer.send({ messages, acks: -1 });
-      this.#stats.published += counts;
-      this.#stats.deleted += messages.length - counts;
-      return true;
-    } catch (error) {
-      // Pending again: the next publish sends their counts as they are by then (last write wins per key).
-      for (let i = 0; i < messages.length; i++) {
-        if (i < counts) terminals.markDirty(sources[i]!, ids[i]!, days[i]!);
-        else terminals.reExpire(sources[i]!, ids[i]!, days[i]!);
-      }
-      this.#stats.failedPublishes++;
-      this.#log.warn({ err: errorMessage(error), cells: messages.length }, 'terminal counts not published: retrying');
       return false;
     }
+    const { partition, terminalId, day, count } = record;
+    if (only === undefined ? this.#terminals.isOwned(partition) : partition !== only) return false;
+    if (count === null) this.#terminals.deleteTransactions(partition, terminalId, day);
+    else this.#terminals.setTransactions(partition, terminalId, day, count);
+    return true;
+  }
+
+  /**
+   * Takes input partition `partition` over: forgets what is held of its counts, reads them again from its
+   * partition of the topic (committed records only, once no transaction is open there), and owns them.
+   */
+  async restore(partition: number, client: PartitionClient): Promise<number> {
+    const terminals = this.#terminals;
+    terminals.clearSource(partition);
+    let cells = 0;
+    await readPartition(client, this.#topic, partition % this.#options.partitions, (key, value) => {
+      if (this.#apply(key, value, partition)) cells++;
+    });
+    terminals.own(partition);
+    this.#stats.restored += cells;
+    return cells;
+  }
+
+  /** Input partitions given up: their counts stay, followed from their next owner. */
+  revoked(partitions: readonly number[]): void {
+    for (const p of partitions) this.#terminals.release(p);
+  }
+
+  /** Retires a few terminals' cells that left the ring; their tombstones go with their partitions' next chunks. */
+  sweep(): void {
+    this.#terminals.sweepExpired(this.#options.expiryTerminalsPerSweep ?? 2048);
+  }
+
+  /** The records of `partition`'s cells changed (counts) or retired (tombstones) since the last call. */
+  recordsFor(partition: number): OutRecord[] {
+    const out: OutRecord[] = [];
+    const topic = this.#topic;
+    const to = partition % this.#options.partitions;
+    const only = (source: number) => source === partition;
+    this.#terminals.drainDirty((source, terminalId, day, count) => {
+      out.push({
+        topic,
+        key: encodeCountKey(source, terminalId, day),
+        value: encodeCountValue(count),
+        headers: NO_HEADERS,
+        partition: to,
+      });
+    }, only);
+    const counts = out.length;
+    this.#terminals.drainExpired((source, terminalId, day) => {
+      out.push({
+        topic,
+        key: encodeCountKey(source, terminalId, day),
+        value: null,
+        headers: NO_HEADERS,
+        partition: to,
+      });
+    }, only);
+    this.#stats.published += counts;
+    this.#stats.deleted += out.length - counts;
+    return out;
   }
 }

@@ -1,5 +1,9 @@
 import type { Consumer } from '@platformatic/kafka';
-import type { TopicOffsets } from './read-progress.ts';
+
+/** Reads a topic's first and end offsets, per partition (index = partition). */
+export interface TopicOffsets {
+  range(topic: string): Promise<{ first: readonly bigint[]; end: readonly bigint[] }>;
+}
 
 /** A topic's first and end offsets per partition, read through a consumer's ListOffsets (earliest, latest). */
 export function consumerTopicOffsets(consumer: Pick<Consumer, 'listOffsets'>): TopicOffsets {

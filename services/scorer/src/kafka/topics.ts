@@ -1,7 +1,7 @@
 import type { Admin, Consumer } from '@platformatic/kafka';
 import { ScorerError } from '../errors.ts';
 import { errorIds } from './kafka-errors.ts';
-import type { TopicOffsets } from './read-progress.ts';
+import type { TopicOffsets } from './topic-offsets.ts';
 
 export interface ScorerTopic {
   readonly name: string;

@@ -23,6 +23,10 @@ class FakeMember implements GroupMember {
     return Promise.resolve(this.commitResult);
   }
   pause(): void {}
+  rewinds = 0;
+  rewind(): void {
+    this.rewinds++;
+  }
   close(): Promise<void> {
     this.closed = true;
     return Promise.resolve();
@@ -68,7 +72,8 @@ function setup(overrides: Partial<SourceOptions> = {}) {
   const sink = new ManualSink();
   const fatal: unknown[] = [];
   const commits: CommitResult[] = [];
-  const revoked: (readonly number[])[] = [];
+  const dropped: (readonly number[])[] = [];
+  const restored: (readonly number[])[] = [];
   const metrics = { ...noopMetrics, commit: (r: CommitResult) => commits.push(r) };
   const source = new TransactionSource(member, pipeline, sink, metrics, pino({ level: 'silent' }), {
     topic: 't',
@@ -78,13 +83,17 @@ function setup(overrides: Partial<SourceOptions> = {}) {
     revokeWaitMs: 1000,
     nowMs: () => 0,
     onFatal: (e) => fatal.push(e),
-    onRevoked: (p) => {
-      revoked.push(p);
-      return Promise.resolve();
+    state: {
+      recordsAfterChunk: () => [],
+      restore: (p) => {
+        restored.push(p);
+        return Promise.resolve();
+      },
+      drop: (p) => void (p.length > 0 && dropped.push(p)),
     },
     ...overrides,
   });
-  return { member, sink, fatal, commits, revoked, source };
+  return { member, sink, fatal, commits, dropped, restored, source };
 }
 
 test('an offset is committed only once every earlier chunk of its partition is acknowledged', async () => {
@@ -104,7 +113,7 @@ test('an offset is committed only once every earlier chunk of its partition is a
 });
 
 test('a rebalance stops new chunks, waits for sent ones, commits them, then hands the partitions over', async () => {
-  const { member, sink, source, revoked } = setup();
+  const { member, sink, source, dropped, restored } = setup();
   await source.start();
   member.handlers.assigned([0, 1]);
   await member.deliver(0, [0, 1]);
@@ -112,14 +121,16 @@ test('a rebalance stops new chunks, waits for sent ones, commits them, then hand
   assert.deepEqual(source.assigned, []);
   await member.deliver(1, [5, 6]); // fetched before the rebalance was known: not started
   assert.equal(sink.sends.length, 1);
-  assert.deepEqual(revoked, [], 'waits for the sent chunk');
+  assert.deepEqual(member.commits, [], 'waits for the sent chunk');
   sink.sends[0]!.ack();
   await tick();
   await tick();
   assert.deepEqual(member.commits, [[[0, 2n]]]);
-  assert.deepEqual(revoked, [[0, 1]]);
   member.handlers.assigned([1]);
   assert.deepEqual(source.assigned, [1]);
+  await tick();
+  assert.deepEqual(dropped, [[0]], 'the partition lost drops its state; the one kept keeps it');
+  assert.deepEqual(restored, [[0, 1]], 'restored once, when first assigned');
 });
 
 test('an acknowledgement arriving after the partition moved away is never committed', async () => {
@@ -176,7 +187,7 @@ test('a failed commit is tried again at the next commit; a stale one is not', as
 });
 
 test('close finishes the chunks in hand, commits them and leaves the group; a second close does nothing more', async () => {
-  const { member, sink, source, revoked } = setup();
+  const { member, sink, source, dropped } = setup();
   await source.start();
   member.handlers.assigned([4]);
   await member.deliver(4, [7]);
@@ -185,6 +196,6 @@ test('close finishes the chunks in hand, commits them and leaves the group; a se
   await closing;
   await source.close();
   assert.deepEqual(member.commits, [[[4, 8n]]]);
-  assert.deepEqual(revoked, [[4]]);
+  assert.deepEqual(dropped, [[4]]);
   assert.equal(member.closed, true);
 });

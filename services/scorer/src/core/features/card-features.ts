@@ -46,7 +46,7 @@ const MAX_U16 = 0xffff;
 const ECOMMERCE = 2;
 
 /**
- * Folds `tx` into its card's state and writes the card features into `out` at `offset + FEATURE_INDEX[...]`.
+ * Folds `tx` into its card's state (owned by input `partition`) and writes the card features into `out` at `offset + FEATURE_INDEX[...]`.
  * A card's event time never goes backwards here: a record older than the card's last one is treated as if it
  * happened at that last time (partitions keep a card's records in order, so this is the rare producer glitch).
  */
@@ -56,8 +56,9 @@ export function updateCardFeatures(
   channel: number,
   out: Float32Array,
   offset: number,
+  partition = -1,
 ): void {
-  const slot = store.acquire(tx.cardId, tx.eventTime);
+  const slot = store.acquire(tx.cardId, tx.eventTime, partition);
   const { f64, u32, u16, u8 } = store.pageOf(slot);
   const r = slot & PAGE_MASK;
   const b64 = r * F64_PER_RECORD;

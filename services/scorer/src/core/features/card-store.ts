@@ -40,6 +40,8 @@ export class CardStore {
   #nextSlot = 0;
   /** Card id of each slot (undefined: free), so a sweep can walk slots without allocating. */
   readonly #idOfSlot: (string | undefined)[] = [];
+  /** Input partition that owns each slot's card (-1: none yet, e.g. a record holding only a fraud report). */
+  readonly #partitionOfSlot: number[] = [];
   /** Next slot the idle sweep in progress looks at; -1 between passes. */
   #sweepSlot = -1;
 
@@ -75,11 +77,14 @@ export class CardStore {
    * longer than `idleMs` before `eventTime`. Clearing here, not only in `evictIdle`, keeps features independent
    * of when sweeps happen to run.
    */
-  acquire(cardId: string, eventTime: number): number {
+  acquire(cardId: string, eventTime: number, partition = -1): number {
     const slot = this.#slots.get(cardId);
     if (slot === undefined) {
-      return this.#allocate(cardId);
+      const fresh = this.#allocate(cardId);
+      this.#partitionOfSlot[fresh] = partition;
+      return fresh;
     }
+    this.#partitionOfSlot[slot] = partition;
     const f64 = this.pageOf(slot).f64;
     const b64 = (slot & PAGE_MASK) * (CARD_RECORD_BYTES / 8);
     if (eventTime - f64[b64 + LAST_TIME_F64]! > this.idleMs) {
@@ -173,8 +178,12 @@ export class CardStore {
     return this.pageOf(slot).u8.slice(start, start + CARD_RECORD_BYTES);
   }
 
-  /** Replaces (or creates) the card's state with bytes from `exportCard`. */
-  importCard(cardId: string, bytes: Uint8Array): void {
+  /**
+   * Replaces (or creates) the card's state with bytes from `exportCard`, owned by `partition`. A fraud report
+   * already held for the card (labels are read by every instance, the changelog only by the owner) is kept when
+   * it is earlier than the imported one's.
+   */
+  importCard(cardId: string, bytes: Uint8Array, partition = -1): void {
     if (bytes.length !== CARD_RECORD_BYTES || bytes[VERSION_U8] !== CARD_LAYOUT_VERSION) {
       throw new FeatureError(
         'CARD_STATE_INVALID',
@@ -186,13 +195,45 @@ export class CardStore {
     if (slot === undefined) {
       slot = this.#allocate(cardId);
     }
-    this.pageOf(slot).u8.set(bytes, (slot & PAGE_MASK) * CARD_RECORD_BYTES);
+    const page = this.pageOf(slot);
+    const b64 = (slot & PAGE_MASK) * (CARD_RECORD_BYTES / 8);
+    const held = page.f64[b64 + FRAUD_REPORTED_AT_F64]!;
+    page.u8.set(bytes, (slot & PAGE_MASK) * CARD_RECORD_BYTES);
+    const imported = page.f64[b64 + FRAUD_REPORTED_AT_F64]!;
+    if (held !== 0 && (imported === 0 || held < imported)) page.f64[b64 + FRAUD_REPORTED_AT_F64] = held;
+    this.#partitionOfSlot[slot] = partition;
+  }
+
+  /**
+   * Drops the state of the cards `partition` owns (it was revoked, or its state is restored again). A fraud
+   * report survives as a report-only record: the labels are not read again.
+   */
+  dropPartition(partition: number): number {
+    let dropped = 0;
+    for (let slot = 0; slot < this.#nextSlot; slot++) {
+      const cardId = this.#idOfSlot[slot];
+      if (cardId === undefined || this.#partitionOfSlot[slot] !== partition) continue;
+      dropped++;
+      const f64 = this.pageOf(slot).f64;
+      const b64 = (slot & PAGE_MASK) * (CARD_RECORD_BYTES / 8);
+      const reportedAt = f64[b64 + FRAUD_REPORTED_AT_F64]!;
+      if (reportedAt === 0) {
+        this.#release(cardId, slot);
+        continue;
+      }
+      this.#clear(slot);
+      f64[b64 + FRAUD_REPORTED_AT_F64] = reportedAt;
+      f64[b64 + LAST_TIME_F64] = reportedAt;
+      this.#partitionOfSlot[slot] = -1;
+    }
+    return dropped;
   }
 
   #allocate(cardId: string): number {
     const slot = this.#free.pop() ?? this.#newSlot();
     this.#slots.set(cardId, slot);
     this.#idOfSlot[slot] = cardId;
+    this.#partitionOfSlot[slot] = -1;
     return slot;
   }
 

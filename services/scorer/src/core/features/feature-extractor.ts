@@ -74,7 +74,7 @@ export class FeatureExtractor {
     out[offset + F.terminal_tx_count_30d] = counts[4]!;
     out[offset + F.terminal_risk_30d] = risk(counts[5]!, counts[4]!);
 
-    updateCardFeatures(this.#cards, tx, channel, out, offset);
+    updateCardFeatures(this.#cards, tx, channel, out, offset, source);
   }
 }
 

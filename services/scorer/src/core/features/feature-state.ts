@@ -13,6 +13,8 @@ export interface FeatureStateOptions {
    * day). Default 256: a few microseconds a transaction, a pass over a million cards in about 4,000.
    */
   sweepStep?: number;
+  /** Remember which cards each partition's transactions changed, for a changelog (`takeChangedCards`). */
+  trackChanges?: boolean;
 }
 
 const DEFAULT_SWEEP_STEP = 256;
@@ -29,6 +31,8 @@ export class FeatureState {
   readonly #extractor: FeatureExtractor;
   readonly #sweepStep: number;
   #sweptDay = 0;
+  /** Per input partition, the cards its transactions changed since the last `takeChangedCards`; undefined: off. */
+  readonly #changed: Map<number, Set<string>> | undefined;
 
   /**
    * `options` may still be a string (the per-instance source name of before terminal counts were owned by
@@ -42,6 +46,7 @@ export class FeatureState {
     if (!(this.#sweepStep >= 1)) throw new RangeError(`sweepStep must be at least 1, got ${this.#sweepStep}`);
     this.#extractor = new FeatureExtractor(spec, { cards: this.cards, terminals: this.terminals });
     this.width = this.#extractor.width;
+    this.#changed = o.trackChanges === true ? new Map() : undefined;
   }
 
   /**
@@ -59,6 +64,35 @@ export class FeatureState {
       this.cards.evictIdleStep(tx.eventTime, this.#sweepStep);
     }
     this.#extractor.extract(tx, out, offset, partition);
+    if (this.#changed !== undefined) {
+      let cards = this.#changed.get(partition);
+      if (cards === undefined) this.#changed.set(partition, (cards = new Set()));
+      cards.add(tx.cardId);
+    }
+  }
+
+  /**
+   * Hands the current state record of each card `partition`'s transactions changed since the last call to
+   * `visit` (a copy: for a changelog record), and forgets them. Returns how many.
+   */
+  takeChangedCards(partition: number, visit: (cardId: string, state: Uint8Array) => void): number {
+    const cards = this.#changed?.get(partition);
+    if (cards === undefined || cards.size === 0) return 0;
+    this.#changed!.delete(partition);
+    let n = 0;
+    for (const cardId of cards) {
+      const state = this.cards.exportCard(cardId);
+      if (state === undefined) continue;
+      visit(cardId, state);
+      n++;
+    }
+    return n;
+  }
+
+  /** Drops the state of `partition`'s cards (revoked, or about to be restored); the terminal counts stay. */
+  dropPartition(partition: number): void {
+    this.#changed?.delete(partition);
+    this.cards.dropPartition(partition);
   }
 
   /** A fraud report; false when it was seen before (labels may be delivered twice). */

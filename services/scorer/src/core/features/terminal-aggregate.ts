@@ -142,6 +142,24 @@ export class TerminalAggregate {
     return true;
   }
 
+  /**
+   * Forgets every count of `source` and what of it was pending (its state is about to be restored from the shared
+   * record); the source is no longer owned here.
+   */
+  clearSource(source: number): void {
+    const s = this.#sourceIndex.get(source);
+    if (s === undefined) return;
+    this.release(source);
+    const counts = this.#sourceCounts[s]!;
+    for (let cell = 0; cell < counts.length; cell++) {
+      const n = counts[cell]!;
+      if (n !== 0) {
+        this.#total[cell] = this.#total[cell]! - n;
+        counts[cell] = 0;
+      }
+    }
+  }
+
   /** Forgets `source`'s count for (terminal, day), e.g. on a tombstone; false if there was none held. */
   deleteTransactions(source: number, terminalId: string, day: number): boolean {
     const cell = this.#readCell(terminalId, day);

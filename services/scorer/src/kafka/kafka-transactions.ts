@@ -1,0 +1,97 @@
+import type { Consumer, Message, Producer } from '@platformatic/kafka';
+import { KafkaSink, type ProducerPort, type SinkOptions } from './sink.ts';
+import type { TransactionPort } from './transaction-window.ts';
+
+/**
+ * Kafka transactions on @platformatic/kafka: one transactional producer per instance, its offsets sent with the
+ * consumer group's generation and member id (KIP-447), so a member that lost its partitions in a rebalance
+ * cannot commit for them, whatever its transactional id.
+ *
+ * The client runs one transaction at a time and merges concurrent "add partitions" requests of one transaction
+ * (a second caller's partitions would be left out), so everything of a transaction is sent one request after
+ * another. After a failed transaction the producer is closed and a new one with the same transactional id
+ * takes over: initialising it aborts whatever the old one left open and starts a new producer epoch.
+ */
+export class KafkaTransactions {
+  readonly #create: () => Producer;
+  readonly #consumer: () => Consumer;
+  readonly #topic: string;
+  readonly #sinkOptions: SinkOptions;
+  #producer: Producer | undefined;
+
+  /**
+   * `create` makes the transactional producer; `consumer` is the member's consumer on `topic` (the input), whose
+   * group generation the offsets are committed under.
+   */
+  constructor(create: () => Producer, consumer: () => Consumer, topic: string, sinkOptions: SinkOptions) {
+    this.#create = create;
+    this.#consumer = consumer;
+    this.#topic = topic;
+    this.#sinkOptions = sinkOptions;
+  }
+
+  async begin(): Promise<TransactionPort> {
+    const producer = (this.#producer ??= this.#create());
+    let txn: Awaited<ReturnType<Producer['beginTransaction']>>;
+    try {
+      txn = await producer.beginTransaction();
+    } catch (error) {
+      await this.#reset();
+      throw error;
+    }
+    let chain: Promise<unknown> = Promise.resolve();
+    const port: ProducerPort = {
+      send: (options) => {
+        const sent = chain.then(() => txn.send(options));
+        chain = sent.catch(() => {});
+        return sent;
+      },
+    };
+    const sink = new KafkaSink(port, this.#sinkOptions);
+    const topic = this.#topic;
+    return {
+      send: (records) => sink.send(records),
+      sendOffsets: async (offsets) => {
+        const consumer = this.#consumer();
+        await chain;
+        await txn.addConsumer(consumer);
+        const group = {
+          groupId: consumer.groupId,
+          generationId: consumer.generationId,
+          memberId: consumer.memberId,
+          coordinatorId: consumer.coordinatorId,
+        };
+        // One at a time: the client merges concurrent offset commits of a transaction into one.
+        for (const [partition, next] of offsets) {
+          await txn.addOffset({
+            topic,
+            partition,
+            offset: next - 1n,
+            metadata: { consumer: group },
+          } as unknown as Message);
+        }
+      },
+      commit: () => txn.commit(),
+      abort: async () => {
+        try {
+          await txn.abort();
+        } finally {
+          await this.#reset();
+        }
+      },
+    };
+  }
+
+  /** Closes the producer after a failure; the next transaction starts on a new one. */
+  async #reset(): Promise<void> {
+    const producer = this.#producer;
+    this.#producer = undefined;
+    await producer?.close(true).catch(() => {});
+  }
+
+  async close(): Promise<void> {
+    const producer = this.#producer;
+    this.#producer = undefined;
+    await producer?.close();
+  }
+}

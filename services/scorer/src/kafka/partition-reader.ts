@@ -1,0 +1,174 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { FetchIsolationLevels, type Consumer } from '@platformatic/kafka';
+import { ScorerError } from '../errors.ts';
+
+/** What reading a partition needs of a client (@platformatic/kafka's `Consumer` has it); no group is joined. */
+export type PartitionClient = Pick<Consumer, 'metadata' | 'listOffsets' | 'fetch'>;
+
+export interface ReadPartitionOptions {
+  /** Bytes fetched per request at first (doubled when one transaction's records do not fit). Default 8 MiB. */
+  readonly maxBytes?: number;
+  /** How long to wait for transactions still open on the partition to end. Default 30 s. */
+  readonly settleTimeoutMs?: number;
+}
+
+export interface PartitionRead {
+  readonly records: number;
+  /** The offset the read ended at: every committed record before it was applied. */
+  readonly end: bigint;
+}
+
+type FetchPartition = Awaited<ReturnType<PartitionClient['fetch']>>['responses'][number]['partitions'][number];
+
+const IS_CONTROL = 0b10_0000;
+const ABORT_MARKER = 0;
+
+/**
+ * Reads one partition from its start to its last stable offset, read_committed, and hands each record's key and
+ * value to `apply` in order (the restore of a changelog). First it waits until no transaction is open on the
+ * partition (last stable offset = high watermark): a crashed owner's transaction ends by the new owner's fencing
+ * or by the transaction timeout, and only then is the state as of the committed offsets known.
+ *
+ * Aborted records are left out here and not only by the client: the client keeps the records of an aborted
+ * transaction whose abort marker lies beyond the response (it cannot tell them from committed ones), so a read
+ * stops short of such a transaction and fetches it again, with more room if needed.
+ */
+export async function readPartition(
+  client: PartitionClient,
+  topic: string,
+  partition: number,
+  apply: (key: Buffer | null, value: Buffer | null) => void,
+  options: ReadPartitionOptions = {},
+): Promise<PartitionRead> {
+  const end = await settledEnd(client, topic, partition, options.settleTimeoutMs ?? 30_000);
+  let maxBytes = options.maxBytes ?? 8 * 1024 * 1024;
+  let position = 0n;
+  let records = 0;
+  while (position < end) {
+    const metadata = await client.metadata({ topics: [topic] });
+    const meta = metadata.topics.get(topic);
+    const leader = meta?.partitions[partition]?.leader;
+    if (meta === undefined || leader === undefined || leader < 0) {
+      await sleep(100);
+      continue;
+    }
+    const response = await client.fetch({
+      node: leader,
+      isolationLevel: FetchIsolationLevels.READ_COMMITTED,
+      maxWaitTime: 100,
+      minBytes: 1,
+      maxBytes,
+      topics: [
+        {
+          topicId: meta.id,
+          partitions: [
+            {
+              partition,
+              fetchOffset: position,
+              partitionMaxBytes: maxBytes,
+              currentLeaderEpoch: -1,
+              lastFetchedEpoch: -1,
+            },
+          ],
+        },
+      ],
+    });
+    const data = response.responses[0]?.partitions.find((p) => p.partitionIndex === partition);
+    if (data === undefined || (data.records?.length ?? 0) === 0) {
+      // The log start moved past `position` (compaction deletes nothing at the start, retention may): go on there.
+      const start = data?.logStartOffset ?? 0n;
+      if (start > position) position = start;
+      else await sleep(50);
+      continue;
+    }
+    const taken = takeCommitted(data, position, end, (record) => {
+      apply(record.key, record.value);
+      records++;
+    });
+    if (taken === position) {
+      // One aborted transaction (or one batch) larger than the response: ask for more.
+      maxBytes *= 2;
+      if (maxBytes > 512 * 1024 * 1024)
+        throw new ScorerError('RESTORE_FAILED', `${topic}[${partition}]: a batch at ${position} is too large to read`);
+      continue;
+    }
+    position = taken;
+  }
+  return { records, end };
+}
+
+/** One fetched record with its offset and timestamp. */
+export interface FetchedRecord {
+  readonly offset: bigint;
+  readonly timestamp: bigint;
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly headers: readonly (readonly [Buffer | null, Buffer | null])[];
+}
+
+/**
+ * Hands the committed data records of one partition's fetch response from `position` to `visit`, in order, up
+ * to `end` (exclusive) and short of any aborted transaction whose abort marker is not in the response (the
+ * client keeps such records: it cannot tell them from committed ones). Returns the offset to fetch next, which
+ * counts control batches too (a transactional partition ends with a marker, not with a data record).
+ */
+export function takeCommitted(
+  data: FetchPartition,
+  position: bigint,
+  end: bigint,
+  visit: (record: FetchedRecord) => void,
+): bigint {
+  const batches = data.records ?? [];
+  let limit = end;
+  for (const aborted of data.abortedTransactions ?? []) {
+    const marked = batches.some(
+      (b) =>
+        (b.attributes & IS_CONTROL) !== 0 &&
+        b.producerId === aborted.producerId &&
+        b.firstOffset >= aborted.firstOffset &&
+        b.records[0]?.key?.readInt16BE(2) === ABORT_MARKER,
+    );
+    if (!marked && aborted.firstOffset < limit) limit = aborted.firstOffset;
+  }
+  let next = position;
+  for (const batch of batches) {
+    if (batch.firstOffset >= limit) break;
+    if ((batch.attributes & IS_CONTROL) === 0) {
+      for (const record of batch.records) {
+        const offset = batch.firstOffset + BigInt(record.offsetDelta);
+        if (offset < position || offset >= limit) continue;
+        visit({
+          offset,
+          timestamp: batch.firstTimestamp + record.timestampDelta,
+          key: record.key,
+          value: record.value,
+          headers: record.headers,
+        });
+      }
+    }
+    const after = batch.firstOffset + BigInt(batch.lastOffsetDelta) + 1n;
+    if (after > next) next = after < limit ? after : limit;
+  }
+  return next;
+}
+
+/** The partition's end once no transaction is open on it: the last stable offset equals the high watermark. */
+async function settledEnd(client: PartitionClient, topic: string, partition: number, timeoutMs: number) {
+  const until = Date.now() + timeoutMs;
+  const partitions = { [topic]: [partition] };
+  for (;;) {
+    const [stable, high] = await Promise.all([
+      client.listOffsets({ topics: [topic], partitions, isolationLevel: FetchIsolationLevels.READ_COMMITTED }),
+      client.listOffsets({ topics: [topic], partitions, isolationLevel: FetchIsolationLevels.READ_UNCOMMITTED }),
+    ]);
+    const lso = stable.get(topic)?.[partition] ?? 0n;
+    const hw = high.get(topic)?.[partition] ?? 0n;
+    if (lso >= hw) return lso;
+    if (Date.now() > until)
+      throw new ScorerError(
+        'RESTORE_FAILED',
+        `${topic}[${partition}]: a transaction is still open after ${timeoutMs} ms (last stable offset ${lso} < ${hw})`,
+      );
+    await sleep(100);
+  }
+}
