@@ -103,7 +103,7 @@ test('a dropped partition forgets its cards, keeps its fraud reports, and comes 
     eventTime: DAY0 + DAY,
     reportedAt: DAY0 + 2 * DAY,
     scenario: 'test',
-  } as never);
+  });
   const held = one.features.cards.size;
   one.changelog.drop([0]);
   assert.equal(one.features.cards.size, held - 15 + 1, "partition 0's 15 cards gone but for the reported one");
@@ -119,6 +119,6 @@ test('a dropped partition forgets its cards, keeps its fraud reports, and comes 
     eventTime: DAY0 + DAY,
     reportedAt: DAY0 + 2 * DAY,
     scenario: 'test',
-  } as never);
+  });
   assert.deepEqual(one.run(items.slice(600, 1200)), twin.run(items.slice(600, 1200)));
 });
