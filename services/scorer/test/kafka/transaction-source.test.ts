@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import type { InRecord, Outcome, OutRecord } from '../../src/core/scoring/records.ts';
 import type { BatchControl, CommitOutcome, GroupHandlers, GroupMember } from '../../src/kafka/group-member.ts';
 import { TransactionSource, type SourceOptions } from '../../src/kafka/transaction-source.ts';
+import { TransactionWindow } from '../../src/kafka/transaction-window.ts';
 import { noopMetrics, type CommitResult } from '../../src/metrics/scorer-metrics.ts';
 
 /** A group member driven by the test: it delivers batches and rebalances when told, and records commits. */
@@ -198,4 +199,45 @@ test('close finishes the chunks in hand, commits them and leaves the group; a se
   assert.deepEqual(member.commits, [[[4, 8n]]]);
   assert.deepEqual(dropped, [[4]]);
   assert.equal(member.closed, true);
+});
+
+test('exactly-once: a chunk commits with its offset in a transaction; an abort restores the state and fetches again', async () => {
+  const log: string[] = [];
+  let failCommit = false;
+  const ref: { source?: TransactionSource } = {};
+  const window = new TransactionWindow({
+    intervalMs: 60_000,
+    maxRecords: 1000,
+    begin: () =>
+      Promise.resolve({
+        send: () => Promise.resolve(),
+        sendOffsets: (offsets) => {
+          log.push(offsets.map(([p, o]) => `${p}:${o}`).join(','));
+          return Promise.resolve();
+        },
+        commit: () => (failCommit ? Promise.reject(new Error('fenced by the coordinator')) : Promise.resolve()),
+        abort: () => Promise.resolve(),
+      }),
+    onAborted: (e) => ref.source!.aborted(e),
+  });
+  const { member, sink, commits, dropped, restored, source } = setup({ transactions: window });
+  ref.source = source;
+  await source.start();
+  member.handlers.assigned([0]);
+  await tick();
+  assert.equal(member.rewinds, 1, 'fetching starts again once the gained partition is restored');
+  await member.deliver(0, [0, 1, 2]);
+  await source.commit();
+  assert.deepEqual(log, ['0:3']);
+  assert.equal(sink.sends.length, 0, 'nothing goes around the transaction');
+  assert.deepEqual(member.commits, [], 'and no offset commit either');
+
+  failCommit = true;
+  await member.deliver(0, [3, 4]);
+  await source.commit();
+  await tick();
+  assert.deepEqual(commits, ['failed']);
+  assert.deepEqual(dropped, [[0]], 'the state ahead of the commit is dropped');
+  assert.deepEqual(restored, [[0], [0]], 'and restored from the changelog');
+  assert.equal(member.rewinds, 2, 'then read again from the committed offset');
 });
