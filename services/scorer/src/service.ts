@@ -327,6 +327,7 @@ export class ScorerService {
         intervalMs: config.transaction.intervalMs,
         maxRecords: config.transaction.maxRecords,
         begin: () => txns.begin(),
+        onCommitted: () => metrics.commit('ok'),
         onAborted: (error) => {
           // Another instance with our transactional id: two instances share SCORER_INSTANCE_ID. Stop.
           if (errorIds(error).some((id) => FENCED.has(id))) this.#fail(error);

@@ -22,6 +22,8 @@ export interface TransactionWindowOptions {
    * the owner must put its partitions back to their committed offsets and state.
    */
   readonly onAborted: (error: unknown) => void;
+  /** A transaction committed. */
+  readonly onCommitted?: () => void;
 }
 
 interface Window {
@@ -121,6 +123,7 @@ export class TransactionWindow {
       return;
     }
     this.#sealed.delete(w);
+    this.#options.onCommitted?.();
     for (const waiter of w.waiters) waiter.resolve();
   }
 }
