@@ -30,6 +30,10 @@ export interface ScorerStartOptions {
    * decided by rules alone, degraded. A backlog is old by design, so the drain benchmark raises it.
    */
   readonly deadlineMs?: number;
+  /** Its --delivery (default: the scorer's, exactly-once). */
+  readonly delivery?: 'exactly-once' | 'at-least-once';
+  /** Its --instance-id: keep one per instance slot across restarts (a restart then fences its predecessor). */
+  readonly instanceId?: string;
 }
 
 /** Starts the scorer as a child process on its own topics and group; resolves once `/readyz` answers 200. */
@@ -40,7 +44,7 @@ export async function startScorer(
   logDir: string,
   options: ScorerStartOptions = {},
 ): Promise<StartedScorer> {
-  const { readyTimeoutMs = 90_000, deadlineMs, onSpawn } = options;
+  const { readyTimeoutMs = 90_000, deadlineMs, delivery, instanceId, onSpawn } = options;
   const port = await freePort();
   const service = new ChildService({
     name: 'scorer',
@@ -59,6 +63,8 @@ export async function startScorer(
       ['--metrics-interval-ms', String(SCORER_METRICS_INTERVAL_MS)],
       ['--log-level', 'warn'],
       deadlineMs === undefined ? [] : ['--deadline-ms', String(deadlineMs)],
+      delivery === undefined ? [] : ['--delivery', delivery],
+      instanceId === undefined ? [] : ['--instance-id', instanceId],
     ].flat(),
     logFile: join(logDir, 'scorer.log'),
   });
