@@ -336,6 +336,7 @@ export class ScorerService {
       });
       // Closed after the source's last commit (closers run in reverse).
       this.#closers.push({ name: 'transactional producer', close: () => txns.close() });
+      await txns.init();
     }
     const source = new TransactionSource(
       input.member(config.topics.transactions, 'committed'),

@@ -30,6 +30,17 @@ export class KafkaTransactions {
     this.#sinkOptions = sinkOptions;
   }
 
+  /**
+   * Registers the transactional id with the coordinator now, before any partition is taken: that aborts at once
+   * whatever a crashed predecessor with the same id left open, so restoring its partitions need not wait for the
+   * broker's transaction timeout.
+   */
+  async init(): Promise<void> {
+    const producer = (this.#producer ??= this.#create());
+    const txn = await producer.beginTransaction();
+    await txn.cancel();
+  }
+
   async begin(): Promise<TransactionPort> {
     const producer = (this.#producer ??= this.#create());
     let txn: Awaited<ReturnType<Producer['beginTransaction']>>;

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FetchIsolationLevels, type Consumer } from '@platformatic/kafka';
-import { ScorerError } from '../errors.ts';
+import { ScorerError, errorMessage } from '../errors.ts';
 
 /** What reading a partition needs of a client (@platformatic/kafka's `Consumer` has it); no group is joined. */
 export type PartitionClient = Pick<Consumer, 'metadata' | 'listOffsets' | 'fetch'>;
@@ -10,6 +10,8 @@ export interface ReadPartitionOptions {
   readonly maxBytes?: number;
   /** How long to wait for transactions still open on the partition to end. Default 30 s. */
   readonly settleTimeoutMs?: number;
+  /** How long failing requests (a broker restarting) are tried again, backing off, before the read fails. Default 60 s. */
+  readonly retryForMs?: number;
 }
 
 export interface PartitionRead {
@@ -40,39 +42,42 @@ export async function readPartition(
   apply: (key: Buffer | null, value: Buffer | null) => void,
   options: ReadPartitionOptions = {},
 ): Promise<PartitionRead> {
-  const end = await settledEnd(client, topic, partition, options.settleTimeoutMs ?? 30_000);
+  const retry = retrying(options.retryForMs ?? 60_000, `${topic}[${partition}]`);
+  const end = await retry(() => settledEnd(client, topic, partition, options.settleTimeoutMs ?? 30_000));
   let maxBytes = options.maxBytes ?? 8 * 1024 * 1024;
   let position = 0n;
   let records = 0;
   while (position < end) {
-    const metadata = await client.metadata({ topics: [topic] });
+    const metadata = await retry(() => client.metadata({ topics: [topic] }));
     const meta = metadata.topics.get(topic);
     const leader = meta?.partitions[partition]?.leader;
     if (meta === undefined || leader === undefined || leader < 0) {
       await sleep(100);
       continue;
     }
-    const response = await client.fetch({
-      node: leader,
-      isolationLevel: FetchIsolationLevels.READ_COMMITTED,
-      maxWaitTime: 100,
-      minBytes: 1,
-      maxBytes,
-      topics: [
-        {
-          topicId: meta.id,
-          partitions: [
-            {
-              partition,
-              fetchOffset: position,
-              partitionMaxBytes: maxBytes,
-              currentLeaderEpoch: -1,
-              lastFetchedEpoch: -1,
-            },
-          ],
-        },
-      ],
-    });
+    const response = await retry(() =>
+      client.fetch({
+        node: leader,
+        isolationLevel: FetchIsolationLevels.READ_COMMITTED,
+        maxWaitTime: 100,
+        minBytes: 1,
+        maxBytes,
+        topics: [
+          {
+            topicId: meta.id,
+            partitions: [
+              {
+                partition,
+                fetchOffset: position,
+                partitionMaxBytes: maxBytes,
+                currentLeaderEpoch: -1,
+                lastFetchedEpoch: -1,
+              },
+            ],
+          },
+        ],
+      }),
+    );
     const data = response.responses[0]?.partitions.find((p) => p.partitionIndex === partition);
     if (data === undefined || (data.records?.length ?? 0) === 0) {
       // The log start moved past `position` (compaction deletes nothing at the start, retention may): go on there.
@@ -95,6 +100,28 @@ export async function readPartition(
     position = taken;
   }
   return { records, end };
+}
+
+/**
+ * Runs a request, trying it again while it fails (backing off from 100 ms to 2 s) for up to `forMs` in all; a
+ * restore's own errors (`RESTORE_FAILED`) are not retried.
+ */
+function retrying(forMs: number, what: string) {
+  const until = Date.now() + forMs;
+  return async <T>(request: () => Promise<T>): Promise<T> => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await request();
+      } catch (error) {
+        if ((error as { code?: unknown }).code === 'RESTORE_FAILED' || Date.now() > until) {
+          throw error instanceof ScorerError
+            ? error
+            : new ScorerError('RESTORE_FAILED', `${what}: ${errorMessage(error)}`, false, { cause: error });
+        }
+        await sleep(Math.min(2000, 100 * 2 ** attempt));
+      }
+    }
+  };
 }
 
 /** One fetched record with its offset and timestamp. */
