@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { BaseOptions, SASLOptions } from '@platformatic/kafka';
 import type { ScorerConfig } from '../config.ts';
 import { ScorerError, errorMessage } from '../errors.ts';
+import { errorIds } from './kafka-errors.ts';
 
 /** Attempts per request after the first (connection lost, leader moved, coordinator loading...). */
 const RETRIES = 10;
@@ -13,6 +14,16 @@ const RETRIES = 10;
  */
 export function retryDelayMs(attempt: number): number {
   return Math.min(2000, 50 * 2 ** Math.max(0, attempt - 1));
+}
+
+/**
+ * The wait before retry `attempt` of a request the transaction coordinator refused with CONCURRENT_TRANSACTIONS:
+ * the previous transaction's markers are still being written, which takes a millisecond or two here. 2 ms
+ * doubling to 100 ms (Kafka's Java producer likewise retries that case sooner than others); the schedule above
+ * made every transaction after the first wait 50 ms for its partitions.
+ */
+export function concurrentTransactionsDelayMs(attempt: number): number {
+  return Math.min(100, 2 * 2 ** Math.max(0, attempt - 1));
 }
 
 /**
@@ -35,7 +46,10 @@ export function baseClientOptions(brokers: readonly string[], clientId: string, 
     clientId,
     bootstrapBrokers: [...brokers],
     retries,
-    retryDelay: (_client, _operation, attempt) => retryDelayMs(attempt),
+    retryDelay: (_client, _operation, attempt, _retries, error) =>
+      errorIds(error).includes('CONCURRENT_TRANSACTIONS')
+        ? concurrentTransactionsDelayMs(attempt)
+        : retryDelayMs(attempt),
     timeout: 10_000,
     connectTimeout: 5_000,
   };

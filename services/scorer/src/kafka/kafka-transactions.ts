@@ -1,5 +1,11 @@
-import type { Consumer, Message, Producer } from '@platformatic/kafka';
-import { KafkaSink, type ProducerPort, type SinkOptions } from './sink.ts';
+import {
+  compatibilityPartitioner,
+  type Consumer,
+  type Message,
+  type MessageToProduce,
+  type Producer,
+} from '@platformatic/kafka';
+import { recordBytes, toMessage, type SinkOptions } from './sink.ts';
 import type { TransactionPort } from './transaction-window.ts';
 
 /**
@@ -9,7 +15,8 @@ import type { TransactionPort } from './transaction-window.ts';
  *
  * The client runs one transaction at a time and merges concurrent "add partitions" requests of one transaction
  * (a second caller's partitions would be left out), so everything of a transaction is sent one request after
- * another. After a failed transaction the producer is closed and a new one with the same transactional id
+ * another. A record the broker refuses fails the transaction (the pipeline bounds every record under
+ * `MAX_MESSAGE_BYTES`, so that means a broker limit below ours). After a failed transaction the producer is closed and a new one with the same transactional id
  * takes over: initialising it aborts whatever the old one left open and starts a new producer epoch.
  */
 export class KafkaTransactions {
@@ -50,21 +57,28 @@ export class KafkaTransactions {
       await this.#reset();
       throw error;
     }
-    let chain: Promise<unknown> = Promise.resolve();
-    const port: ProducerPort = {
-      send: (options) => {
-        const sent = chain.then(() => txn.send(options));
-        chain = sent.catch(() => {});
-        return sent;
-      },
-    };
-    const sink = new KafkaSink(port, this.#sinkOptions);
     const topic = this.#topic;
+    const { copartitioned, maxRequestBytes = 1_000_000 } = this.#sinkOptions;
     return {
-      send: (records) => sink.send(records),
+      // Every topic's records in as few requests as the size bound allows: each request of a transaction waits for
+      // its partitions to be added to it (one round trip, more while the last commit's markers are written).
+      send: async (records) => {
+        let messages: MessageToProduce[] = [];
+        let bytes = 0;
+        for (const r of records) {
+          const size = recordBytes(r);
+          if (messages.length > 0 && bytes + size > maxRequestBytes) {
+            await txn.send({ messages, acks: -1, partitioner: compatibilityPartitioner });
+            messages = [];
+            bytes = 0;
+          }
+          messages.push(toMessage(r, copartitioned?.has(r.topic) === true));
+          bytes += size;
+        }
+        if (messages.length > 0) await txn.send({ messages, acks: -1, partitioner: compatibilityPartitioner });
+      },
       sendOffsets: async (offsets) => {
         const consumer = this.#consumer();
-        await chain;
         await txn.addConsumer(consumer);
         const group = {
           groupId: consumer.groupId,

@@ -163,27 +163,30 @@ class Lane {
   }
 
   #produce(records: readonly OutRecord[]): Promise<unknown> {
-    const topic = this.#topic;
-    const keepPartition = this.#options.copartitioned?.has(topic) === true;
+    const keepPartition = this.#options.copartitioned?.has(this.#topic) === true;
     const messages = new Array<MessageToProduce>(records.length);
-    for (let i = 0; i < records.length; i++) {
-      const r = records[i]!;
-      // Assigned field by field: spreads would allocate a throw-away object per field and record.
-      const m: MessageToProduce = { topic };
-      if (r.key !== null) m.key = typeof r.key === 'string' ? Buffer.from(r.key, 'utf8') : r.key;
-      if (r.value !== null) m.value = r.value;
-      const headers = toKafkaHeaders(r.headers);
-      if (headers !== undefined) m.headers = headers;
-      if (keepPartition && r.partition !== undefined) m.partition = r.partition;
-      messages[i] = m;
-    }
+    for (let i = 0; i < records.length; i++) messages[i] = toMessage(records[i]!, keepPartition);
     // Keyed records go where Java's producer would put them (the client's own default differs): murmur2 & 0x7fffffff.
     return this.#producer.send({ messages, acks: -1, partitioner: compatibilityPartitioner });
   }
 }
 
+/**
+ * The client's message for a record; `keepPartition`: the record goes to the partition it names (co-partitioned
+ * topics), else by its key. Assigned field by field: spreads would allocate a throw-away object per field.
+ */
+export function toMessage(r: OutRecord, keepPartition: boolean): MessageToProduce {
+  const m: MessageToProduce = { topic: r.topic };
+  if (r.key !== null) m.key = typeof r.key === 'string' ? Buffer.from(r.key, 'utf8') : r.key;
+  if (r.value !== null) m.value = r.value;
+  const headers = toKafkaHeaders(r.headers);
+  if (headers !== undefined) m.headers = headers;
+  if (keepPartition && r.partition !== undefined) m.partition = r.partition;
+  return m;
+}
+
 /** A record's size on the wire, near enough: key, value, headers and a little framing. */
-function recordBytes(r: OutRecord): number {
+export function recordBytes(r: OutRecord): number {
   let n = 64 + (r.value?.length ?? 0) + (typeof r.key === 'string' ? r.key.length * 3 : (r.key?.length ?? 0));
   for (const [name, value] of r.headers) n += name.length * 3 + value.length + 8;
   return n;
