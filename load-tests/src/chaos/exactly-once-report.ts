@@ -93,7 +93,8 @@ export function formatExactlyOnceReport(r: ExactlyOnceReport): string {
       `${n(by.score)}, reasons ${n(by.reasons)}, degraded ${n(by.degraded)}); largest score difference ` +
       `${c.maxScoreDifference}`,
     ...c.examples.map((e) => `  ${e.transactionId}: run ${verdictText(e.run)} | reference ${verdictText(e.reference)}`),
-    `faults                   ${f.kills} SIGKILLs (slowest back to ready ${s(f.slowestRecoveryMs)}), ` +
+    `faults                   ${f.kills} SIGKILLs, ${f.killsAtMs.filter((at) => at <= r.streamMs).length} of ` +
+      `them while the stream was sent (slowest back to ready ${s(f.slowestRecoveryMs)}), ` +
       `${f.brokerRestarts} broker SIGKILL + restart, ${f.rollingRestarts} rolling restart`,
     `input                    ${n(r.inputRecords)} records on the transactions topic`,
     `stream                   ${s(r.streamMs)} (at most ${s(r.maxBehindMs)} behind schedule); whole run ${s(r.elapsedMs)}`,

@@ -20,6 +20,8 @@ export interface FaultCounts {
   readonly rollingRestarts: number;
   /** Longest time from a SIGKILL to its instance's successor being ready again. */
   readonly slowestRecoveryMs: number;
+  /** When each SIGKILL of an instance came, after the stream began. */
+  readonly killsAtMs: readonly number[];
   readonly log: readonly FaultRecord[];
 }
 
@@ -35,7 +37,7 @@ export interface FaultRunnerDeps {
 
 /**
  * Carries out a fault plan. Kills fire at their moments on a victim drawn among the instances live then (if none
- * is, the kill waits for one); each killed instance restarts after its delay without holding up the next kill.
+ * is, the kill waits for one, and the kills after it move by as much); each killed instance restarts after its delay without holding up the next kill.
  * Broker and rolling restarts run one after the other: a broker kill waits for scorer starts under way and holds
  * new ones until it answers again; a rolling restart SIGTERMs each instance in turn and waits for the new process
  * to be ready before the next. Resolves when every fault, restarts included, is over.
@@ -49,7 +51,8 @@ export async function runFaults(plan: readonly FaultStep[], deps: FaultRunnerDep
     deps.log(`+${(atMs / 1000).toFixed(1)} s ${what}`);
   };
   const counts = { kills: 0, brokerRestarts: 0, rollingRestarts: 0, slowestRecoveryMs: 0 };
-  const untilDue = (step: FaultStep) => sleep(Math.max(0, startedAt + step.atMs - Date.now()));
+  const killsAtMs: number[] = [];
+  const untilDue = (step: FaultStep, lateByMs = 0) => sleep(Math.max(0, startedAt + step.atMs + lateByMs - Date.now()));
   if (plan.some((s) => s.kind === 'broker') && broker === undefined) {
     throw new BenchError('FAULT_FAILED', 'the plan restarts the broker, but the run was given no broker to kill');
   }
@@ -64,18 +67,23 @@ export async function runFaults(plan: readonly FaultStep[], deps: FaultRunnerDep
     });
   const kills = guard(
     (async () => {
+      // A kill that had to wait for a live instance moves the later ones by as much: they keep their spacing
+      // instead of firing all at once when instances come back.
+      let lateByMs = 0;
       for (const step of plan) {
         if (step.kind !== 'kill' || failed) continue;
-        await untilDue(step);
+        await untilDue(step, lateByMs);
         let live = slots.filter((s) => s.live);
         while (live.length === 0 && !failed) {
           await sleep(100);
           live = slots.filter((s) => s.live);
         }
         if (failed) break;
+        lateByMs = Math.max(lateByMs, Date.now() - startedAt - step.atMs);
         const victim = live[Math.min(live.length - 1, Math.floor(step.pick * live.length))]!;
         record(`SIGKILL ${victim.name} (pid ${victim.pid}); restart in ${(step.restartAfterMs / 1000).toFixed(1)} s`);
         counts.kills++;
+        killsAtMs.push(Date.now() - startedAt);
         recoveries.push(
           victim.kill(step.restartAfterMs).then(
             (ms) => {
@@ -124,5 +132,5 @@ export async function runFaults(plan: readonly FaultStep[], deps: FaultRunnerDep
 
   await Promise.all([kills, restarts]);
   await Promise.all(recoveries);
-  return { ...counts, log };
+  return { ...counts, killsAtMs, log };
 }

@@ -5,7 +5,7 @@ import { HELP, parseExactlyOnceFlags } from '../../src/chaos/exactly-once-flags.
 test('without flags the exactly-once scenario is the full bar: 200,000 transactions, 3 scorers, 20 kills, a broker and a rolling restart', () => {
   assert.deepEqual(parseExactlyOnceFlags([]), {
     transactions: 200_000,
-    rate: 1500,
+    rate: 1000,
     scorers: 3,
     kills: 20,
     brokerRestarts: 1,

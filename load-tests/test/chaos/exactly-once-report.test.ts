@@ -29,7 +29,14 @@ function report(run: [string, number][], over: Partial<ExactlyOnceReport> = {}):
     deadLetters: { run: 0, reference: 0 },
     unstableOffsets: { run: 0, reference: 0 },
     planned: { kills: 2, brokerRestarts: 1, rollingRestarts: 1 },
-    faults: { kills: 2, brokerRestarts: 1, rollingRestarts: 1, slowestRecoveryMs: 9000, log: [] },
+    faults: {
+      kills: 2,
+      brokerRestarts: 1,
+      rollingRestarts: 1,
+      slowestRecoveryMs: 9000,
+      killsAtMs: [10, 2000],
+      log: [],
+    },
     settled: { run: true, reference: true },
     unexpectedExits: [],
     streamMs: 1000,
@@ -49,7 +56,9 @@ const twiceAndOff: [string, number][] = [...exact, ['t2', 0.1], ['t3', 0.5]];
 test('exactly-once passes with one decision per transaction, each equal to the reference, after every planned fault', () => {
   const r = report(exact);
   assert.deepEqual(judgeExactlyOnce(r), []);
-  assert.match(formatExactlyOnceReport(r), /verdict +PASS/);
+  const text = formatExactlyOnceReport(r);
+  assert.match(text, /verdict +PASS/);
+  assert.match(text, /2 SIGKILLs, 1 of them while the stream was sent/);
 });
 
 test('exactly-once fails on a duplicated decision or a verdict unlike the reference, and says which', () => {
@@ -81,7 +90,7 @@ test('both modes fail when a scorer stopped by itself, a fault was not carried o
       report(exact, {
         delivery,
         unexpectedExits: ['s2: exited by itself with code 1'],
-        faults: { kills: 1, brokerRestarts: 0, rollingRestarts: 1, slowestRecoveryMs: 0, log: [] },
+        faults: { kills: 1, brokerRestarts: 0, rollingRestarts: 1, slowestRecoveryMs: 0, killsAtMs: [10], log: [] },
         inputRecords: 4,
       }),
     );

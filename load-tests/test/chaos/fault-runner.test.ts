@@ -80,21 +80,22 @@ test('every kill of the plan is carried out, on a live instance, and each is bac
   assert.equal(counts.log.filter((r) => r.what.startsWith('SIGKILL')).length, 4);
 });
 
-test('a kill due while no instance is live waits for one to come back', async () => {
+test('a kill due while no instance is live waits for one, and the kills after it keep their spacing', async () => {
   const events: string[] = [];
   const gate = new StartGate();
-  const slot = new FakeSlot('s1', events, gate);
-  const began = Date.now();
-  const counts = await runFaults([kill(0, 0, 30), kill(1, 0, 1)], {
-    slots: [slot],
+  const slots = [new FakeSlot('s1', events, gate), new FakeSlot('s2', events, gate, 200)];
+  const counts = await runFaults([kill(0, 0, 100), kill(1, 0, 100), kill(2, 0, 1), kill(60, 0, 1)], {
+    slots,
     gate,
     broker: undefined,
-    startedAt: began,
+    startedAt: Date.now(),
     log: () => {},
   });
-  assert.equal(counts.kills, 2);
-  const second = counts.log.filter((r) => r.what.startsWith('SIGKILL'))[1]!;
-  assert.ok(second.atMs >= 30, `the second kill at ${second.atMs} ms waited for the restart`);
+  assert.equal(counts.kills, 4);
+  const at = counts.log.filter((r) => r.what.startsWith('SIGKILL')).map((r) => r.atMs);
+  // s1 is back after 105 ms, s2 after 300 ms: the third kill waits for s1, the fourth keeps its 58 ms gap.
+  assert.ok(at[2]! >= 100, `the third kill at ${at[2]} ms waited for a restart`);
+  assert.ok(at[3]! - at[2]! >= 55, `the fourth kill came ${at[3]! - at[2]!} ms after the third`);
 });
 
 test('a broker restart holds scorer starts from its kill until it answers, and lasts its down time', async () => {
