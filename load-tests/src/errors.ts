@@ -4,6 +4,8 @@ export type BenchErrorCode =
   | 'BROKER_FAILED'
   | 'CHILD_FAILED'
   | 'SEND_FAILED'
+  | 'READ_FAILED'
+  | 'FAULT_FAILED'
   | 'BASELINE_FAILED'
   | 'SCORER_API_FAILED'
   | 'DRAIN_TIMEOUT'

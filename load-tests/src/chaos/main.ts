@@ -1,10 +1,14 @@
 // `npm run chaos -- churn [flags]`: the consumer group's life on the project's own broker (see churn.ts).
+// `npm run chaos -- exactly-once [flags]`: exactly one decision per transaction through kills (exactly-once.ts).
 import { parseArgs } from 'node:util';
 import { startBroker, stopBroker } from '../../../infra/kafka/broker.ts';
 import { loadBrokerConfig } from '../../../infra/kafka/config.ts';
 import { formatChurnReport, runChurn } from './churn.ts';
+import { exactlyOnceCommand } from './exactly-once-command.ts';
 
-const USAGE = `usage: npm run chaos -- churn [flags]
+if (process.argv[2] === 'exactly-once') process.exit(await exactlyOnceCommand(process.argv.slice(3), process.env));
+
+const USAGE = `usage: npm run chaos -- churn [flags]   (or: npm run chaos -- exactly-once --help)
   --transactions N   transactions sent (default 60000)
   --rate N           transactions per second (default 1000)
   --scorers N        scorers at the start (default 3)
@@ -48,7 +52,7 @@ if (values.help) {
   process.exit(0);
 }
 if (positionals[0] !== 'churn' || positionals.length !== 1) {
-  console.error(`chaos: expected the scenario 'churn'\n${USAGE}`);
+  console.error(`chaos: expected the scenario 'churn' or 'exactly-once'\n${USAGE}`);
   process.exit(2);
 }
 

@@ -11,8 +11,11 @@ export interface PreparedRecord {
   readonly value: Buffer;
 }
 
-/** The simulator's default world (5,000 cards, 10,000 terminals, every fraud scenario), seeded. */
-export function createBenchSimulation(seed: number, runId: string): Simulation {
+/**
+ * The simulator's default world (5,000 cards, 10,000 terminals, every fraud scenario), seeded. `labelDelayMs`
+ * (default a week, the simulator's) is how long after a fraud its report comes.
+ */
+export function createBenchSimulation(seed: number, runId: string, labelDelayMs = 7 * 86_400_000): Simulation {
   return new Simulation({
     seed,
     customers: 5_000,
@@ -22,7 +25,7 @@ export function createBenchSimulation(seed: number, runId: string): Simulation {
     startMs: Date.UTC(2018, 3, 1),
     days: Infinity,
     scenarios: new Set(SCENARIO_IDS),
-    labelDelayMs: 7 * 86_400_000,
+    labelDelayMs,
     runId,
   });
 }

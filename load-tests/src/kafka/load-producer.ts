@@ -1,5 +1,5 @@
 import { compatibilityPartitioner, Producer, type MessageToProduce } from '@platformatic/kafka';
-import { baseClientOptions } from '../../../services/scorer/src/kafka/client-options.ts';
+import { baseClientOptions, retriesWithin } from '../../../services/scorer/src/kafka/client-options.ts';
 
 /** One record as the generator sends it: the key is the card token, the value a framed Avro Transaction. */
 export interface RecordToSend {
@@ -11,6 +11,22 @@ export interface RecordToSend {
 /** The generator's producer: not idempotent (as kafkajs' default was), topics never created by a send. */
 export function createLoadProducer(brokers: readonly string[], clientId: string): Producer {
   return new Producer({ ...baseClientOptions(brokers, clientId), autocreateTopics: false });
+}
+
+/**
+ * A producer that rides out a broker restart: idempotent (acks = all, and a request retried after the broker came
+ * back is never written twice, so the input holds each transaction once), retrying for `retryWindowMs`.
+ */
+export function createIdempotentProducer(
+  brokers: readonly string[],
+  clientId: string,
+  retryWindowMs: number,
+): Producer {
+  return new Producer({
+    ...baseClientOptions(brokers, clientId, retriesWithin(retryWindowMs)),
+    idempotent: true,
+    autocreateTopics: false,
+  });
 }
 
 /**

@@ -1,4 +1,4 @@
-import { Consumer, type Message } from '@platformatic/kafka';
+import { Consumer, FetchIsolationLevels, type Message } from '@platformatic/kafka';
 import { baseClientOptions } from '../../../services/scorer/src/kafka/client-options.ts';
 
 export interface TopicReaderOptions {
@@ -25,6 +25,8 @@ export async function startTopicReader(options: TopicReaderOptions): Promise<Top
   const consumer = new Consumer({
     ...baseClientOptions(options.brokers, options.clientId),
     groupId: options.groupId,
+    // Said, though it is the client's default: a collector must never count a decision of an aborted transaction.
+    isolationLevel: FetchIsolationLevels.READ_COMMITTED,
     // A fetch returns as soon as one record is there (minBytes 1): this bounds an idle fetch, and with it a close.
     maxWaitTime: 500,
     sessionTimeout: 10_000,

@@ -30,10 +30,17 @@ export interface ScorerStartOptions {
    * decided by rules alone, degraded. A backlog is old by design, so the drain benchmark raises it.
    */
   readonly deadlineMs?: number;
-  /** Its --delivery (default: the scorer's, exactly-once). */
-  readonly delivery?: 'exactly-once' | 'at-least-once';
-  /** Its --instance-id: keep one per instance slot across restarts (a restart then fences its predecessor). */
+  /**
+   * Its --instance-id: names its transactional id and its private readers. A restarted instance given the same
+   * id fences its predecessor at once; default: the scorer generates one.
+   */
   readonly instanceId?: string;
+  /** Its --delivery; default the scorer's own (exactly-once). */
+  readonly delivery?: 'exactly-once' | 'at-least-once';
+  /** Its --topic-card-state; default the scorer's own (`<group id>-card-state-changelog`). */
+  readonly cardStateTopic?: string;
+  /** Names the child in messages and its log file (`<name>.log`, appended); default `scorer`. */
+  readonly name?: string;
 }
 
 /** Starts the scorer as a child process on its own topics and group; resolves once `/readyz` answers 200. */
@@ -44,10 +51,12 @@ export async function startScorer(
   logDir: string,
   options: ScorerStartOptions = {},
 ): Promise<StartedScorer> {
-  const { readyTimeoutMs = 90_000, deadlineMs, delivery, instanceId, onSpawn } = options;
+  const { readyTimeoutMs = 90_000, deadlineMs, onSpawn, name = 'scorer' } = options;
+  const optional = (flag: string, value: string | number | undefined) =>
+    value === undefined ? [] : [flag, String(value)];
   const port = await freePort();
   const service = new ChildService({
-    name: 'scorer',
+    name,
     script: 'services/scorer/src/main.ts',
     nodeFlags: SCORER_NODE_FLAGS,
     args: [
@@ -62,11 +71,12 @@ export async function startScorer(
       ['--topic-terminal-counts', topics.terminalCounts],
       ['--metrics-interval-ms', String(SCORER_METRICS_INTERVAL_MS)],
       ['--log-level', 'warn'],
-      deadlineMs === undefined ? [] : ['--deadline-ms', String(deadlineMs)],
-      delivery === undefined ? [] : ['--delivery', delivery],
-      instanceId === undefined ? [] : ['--instance-id', instanceId],
+      optional('--deadline-ms', deadlineMs),
+      optional('--instance-id', options.instanceId),
+      optional('--delivery', options.delivery),
+      optional('--topic-card-state', options.cardStateTopic),
     ].flat(),
-    logFile: join(logDir, 'scorer.log'),
+    logFile: join(logDir, `${name}.log`),
   });
   onSpawn?.(service);
   const url = `http://127.0.0.1:${port}`;
