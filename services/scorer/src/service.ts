@@ -302,6 +302,7 @@ export class ScorerService {
       offsetsReader.consumer,
       config.topics.cardState,
       this.#log,
+      metrics,
     );
     let window: TransactionWindow | undefined;
 

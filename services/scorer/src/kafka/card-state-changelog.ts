@@ -1,5 +1,6 @@
 import type { FeatureState } from '../core/features/feature-state.ts';
 import type { OutRecord, RecordHeaders } from '../core/scoring/records.ts';
+import { noopMetrics, type ScorerMetrics } from '../metrics/scorer-metrics.ts';
 import type { Logger } from '../observability/logger.ts';
 import { readPartition, type PartitionClient } from './partition-reader.ts';
 import type { TerminalCountsSync } from './terminal-counts.ts';
@@ -34,7 +35,17 @@ export class CardStateChangelog implements PartitionState {
   readonly #log: Logger;
   readonly stats: RestoreStats = { partitions: 0, cards: 0, skipped: 0, cells: 0, ms: 0 };
 
-  constructor(features: FeatureState, counts: TerminalCountsSync, client: PartitionClient, topic: string, log: Logger) {
+  readonly #metrics: Pick<ScorerMetrics, 'setRestoring' | 'restored'>;
+
+  constructor(
+    features: FeatureState,
+    counts: TerminalCountsSync,
+    client: PartitionClient,
+    topic: string,
+    log: Logger,
+    metrics: Pick<ScorerMetrics, 'setRestoring' | 'restored'> = noopMetrics,
+  ) {
+    this.#metrics = metrics;
     this.#features = features;
     this.#counts = counts;
     this.#client = client;
@@ -55,8 +66,16 @@ export class CardStateChangelog implements PartitionState {
 
   async restore(partitions: readonly number[]): Promise<void> {
     const began = Date.now();
-    await Promise.all(partitions.map((p) => this.#restoreOne(p)));
-    this.stats.ms += Date.now() - began;
+    const before = this.stats.cards + this.stats.cells;
+    this.#metrics.setRestoring(partitions.length);
+    try {
+      await Promise.all(partitions.map((p) => this.#restoreOne(p)));
+    } finally {
+      this.#metrics.setRestoring(0);
+    }
+    const ms = Date.now() - began;
+    this.stats.ms += ms;
+    this.#metrics.restored(partitions.length, this.stats.cards + this.stats.cells - before, ms);
   }
 
   async #restoreOne(partition: number): Promise<void> {

@@ -51,6 +51,7 @@ export class LiveMetrics implements ScorerMetrics, SnapshotSource {
   /** Sorted partitions per topic; a topic with none is not kept. */
   readonly #assignment = new Map<string, number[]>();
   #state = { cards: 0, terminalCells: 0 };
+  #restore = { restoring: 0, partitions: 0, records: 0, seconds: 0 };
   #modelVersion: string | null = null;
   #interval = { index: 0, startedAt: 0, endedAt: 0 };
   #throughput = { inPerSecond: 0, outPerSecond: 0 };
@@ -115,6 +116,16 @@ export class LiveMetrics implements ScorerMetrics, SnapshotSource {
 
   setStateSizes(cards: number, terminalCells: number): void {
     this.#state = { cards, terminalCells };
+  }
+
+  setRestoring(partitions: number): void {
+    this.#restore.restoring = partitions;
+  }
+
+  restored(partitions: number, records: number, ms: number): void {
+    this.#restore.partitions += partitions;
+    this.#restore.records += records;
+    this.#restore.seconds += ms / 1000;
   }
 
   deadLetter(stage: string): void {
@@ -226,6 +237,7 @@ export class LiveMetrics implements ScorerMetrics, SnapshotSource {
         assignment: [...this.#assignment].map(([topic, partitions]) => ({ topic, partitions: [...partitions] })),
       },
       state: { ...this.#state },
+      restore: { ...this.#restore },
       lag: [...this.#lag].flatMap(([topic, partitions]) =>
         [...partitions].sort(([a], [b]) => a - b).map(([partition, lag]) => ({ topic, partition, lag })),
       ),

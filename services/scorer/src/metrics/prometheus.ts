@@ -163,6 +163,30 @@ const FAMILIES: readonly Family[] = [
   },
   {
     type: 'gauge',
+    name: 'state_restoring_partitions',
+    help: 'Input partitions whose card state and terminal counts are being restored from their changelog now.',
+    samples: (s) => [[{}, s.restore.restoring]],
+  },
+  {
+    type: 'counter',
+    name: 'state_restored_partitions_total',
+    help: 'Input partitions restored from their changelog (at assignment, and after an aborted transaction).',
+    samples: (s) => [[{}, s.restore.partitions]],
+  },
+  {
+    type: 'counter',
+    name: 'state_restored_records_total',
+    help: 'Changelog records (card states and terminal counts) read back by restores.',
+    samples: (s) => [[{}, s.restore.records]],
+  },
+  {
+    type: 'counter',
+    name: 'state_restore_seconds_total',
+    help: 'Time spent restoring partition state, in seconds.',
+    samples: (s) => [[{}, s.restore.seconds]],
+  },
+  {
+    type: 'gauge',
     name: 'model_info',
     help: 'The loaded model version, as a label; the value is always 1.',
     labelNames: ['version'],

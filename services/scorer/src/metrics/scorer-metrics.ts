@@ -38,6 +38,10 @@ export interface ScorerMetrics {
   commit(result: CommitResult): void;
   /** Sizes of the in-memory state: cards held, and terminal-day cells held. */
   setStateSizes(cards: number, terminalCells: number): void;
+  /** Partitions whose state is being restored from the changelog now (0 when none). */
+  setRestoring(partitions: number): void;
+  /** A restore of `partitions` partitions ended: `records` read back in `ms`. */
+  restored(partitions: number, records: number, ms: number): void;
 }
 
 /** For tests and tools that do not observe anything. */
@@ -53,6 +57,8 @@ export const noopMetrics: ScorerMetrics = Object.freeze({
   setAssignment: () => {},
   commit: () => {},
   setStateSizes: () => {},
+  setRestoring: () => {},
+  restored: () => {},
 });
 
 // Keyed records, so adding a reason or a result to the types above fails to compile until it is listed here too.

@@ -47,6 +47,8 @@ export interface LatencySnapshot {
   };
   /** In-memory state sizes as last reported (0 before the first report). */
   state: { cards: number; terminalCells: number };
+  /** Restores of partition state from the changelog since start, and the partitions being restored now. */
+  restore: { restoring: number; partitions: number; records: number; seconds: number };
   lag: { topic: string; partition: number; lag: number }[];
   history: IntervalPoint[];
 }

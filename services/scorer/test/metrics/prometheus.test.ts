@@ -110,6 +110,19 @@ test('the consumer group life: rebalances, owned partitions, commits by result a
   assert.equal(value(families, 'scorer_state_terminal_cells'), 35_000);
 });
 
+test('restores of partition state: partitions being restored now, and what the restores read and took', async (t) => {
+  const families = await scrape(t, (m) => {
+    m.setRestoring(3);
+    m.restored(2, 1_000, 1500);
+    m.restored(1, 500, 500);
+  });
+  assert.equal(families.get('scorer_state_restoring_partitions')?.type, 'gauge');
+  assert.equal(value(families, 'scorer_state_restoring_partitions'), 3);
+  assert.equal(value(families, 'scorer_state_restored_partitions_total'), 3);
+  assert.equal(value(families, 'scorer_state_restored_records_total'), 1_500);
+  assert.equal(value(families, 'scorer_state_restore_seconds_total'), 2);
+});
+
 test('a member that owns nothing reports 0 partitions and no partition series', async (t) => {
   const families = await scrape(t, (m) => {
     m.setAssignment('transactions', [0, 1]);
