@@ -318,6 +318,11 @@ export class ScorerService {
             retries: retriesWithin(config.deliveryTimeoutMs),
             idempotent: true,
             transactionalId,
+            // A new producer: the client's default (id 0, epoch 0) reads to the coordinator as producer 0 asking for
+            // an epoch bump, which it refuses with PRODUCER_FENCED once the transactional id has a history (every
+            // restart, every new producer after an abort). -1/-1 is how the Java client asks for a fresh one.
+            producerId: -1n,
+            producerEpoch: -1,
             autocreateTopics: false,
           }),
         () => input.consumer,
