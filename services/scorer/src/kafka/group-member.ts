@@ -1,5 +1,11 @@
 import type { InRecord } from '../core/scoring/records.ts';
 
+/** The group generation a batch was fetched under: offsets for it may be committed under that one only. */
+export interface GroupGeneration {
+  readonly generationId: number;
+  readonly memberId: string | null;
+}
+
 /** One fetch of one partition, as the member hands it to the source. */
 export interface PartitionBatch {
   readonly topic: string;
@@ -7,6 +13,8 @@ export interface PartitionBatch {
   readonly records: readonly InRecord[];
   /** The partition's high watermark when it was fetched (for lag). */
   readonly highWatermark: bigint;
+  /** The generation of the group it was fetched under, where the member knows it. */
+  readonly generation?: GroupGeneration;
 }
 
 /** What the source may do while it works on a batch. */

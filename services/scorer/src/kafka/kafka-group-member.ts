@@ -1,7 +1,7 @@
 import type { Consumer, Message, MessagesStream } from '@platformatic/kafka';
 import type { Logger } from '../observability/logger.ts';
 import type { InRecord } from '../core/scoring/records.ts';
-import type { CommitOutcome, GroupHandlers, GroupMember, PartitionBatch } from './group-member.ts';
+import type { CommitOutcome, GroupGeneration, GroupHandlers, GroupMember, PartitionBatch } from './group-member.ts';
 import { classifyKafkaError, errorIds } from './kafka-errors.ts';
 import { fromKafkaHeaders } from './kafka-headers.ts';
 
@@ -42,6 +42,8 @@ export class KafkaGroupMember implements GroupMember {
   #stream: MessagesStream<Buffer, Buffer, Buffer, Buffer> | undefined;
   /** The generation the current stream was opened under. */
   #streamGeneration = -1;
+  /** The generation and member id the current stream was opened under, handed on with its batches. */
+  #fetchedUnder: GroupGeneration = { generationId: -1, memberId: null };
   #pending = new Map<number, Message[]>();
   #flushScheduled = false;
   #work: Promise<void> = Promise.resolve();
@@ -157,6 +159,7 @@ export class KafkaGroupMember implements GroupMember {
     }
     this.#stream = stream;
     this.#streamGeneration = this.#consumer.generationId;
+    this.#fetchedUnder = { generationId: this.#consumer.generationId, memberId: this.#consumer.memberId };
     stream.on('data', (m: Message) => this.#onMessage(stream, m));
     stream.on('error', (error: Error) => {
       if (stream === this.#stream) this.#onStreamError(error);
@@ -196,7 +199,13 @@ export class KafkaGroupMember implements GroupMember {
     this.#work = this.#work.then(async () => {
       const batches: Promise<void>[] = [];
       for (const [partition, messages] of taken) {
-        const batch = toBatch(this.#topic, partition, messages, this.#highWatermarks[partition] ?? -1n);
+        const batch = toBatch(
+          this.#topic,
+          partition,
+          messages,
+          this.#highWatermarks[partition] ?? -1n,
+          this.#fetchedUnder,
+        );
         batches.push(
           handlers
             .batch(batch, { heartbeat: () => Promise.resolve(), consumed: () => {} })
@@ -240,7 +249,13 @@ export class KafkaGroupMember implements GroupMember {
   }
 }
 
-function toBatch(topic: string, partition: number, messages: readonly Message[], end: bigint): PartitionBatch {
+function toBatch(
+  topic: string,
+  partition: number,
+  messages: readonly Message[],
+  end: bigint,
+  generation: GroupGeneration,
+): PartitionBatch {
   const records = new Array<InRecord>(messages.length);
   for (let i = 0; i < messages.length; i++) {
     const m = messages[i]!;
@@ -255,7 +270,7 @@ function toBatch(topic: string, partition: number, messages: readonly Message[],
     };
   }
   const next = messages[messages.length - 1]!.offset + 1n;
-  return { topic, partition, records, highWatermark: end > next ? end : next };
+  return { topic, partition, records, highWatermark: end > next ? end : next, generation };
 }
 
 function errorMessageOf(error: unknown): string {

@@ -77,13 +77,13 @@ export class KafkaTransactions {
         }
         if (messages.length > 0) await txn.send({ messages, acks: -1, partitioner: compatibilityPartitioner });
       },
-      sendOffsets: async (offsets) => {
+      sendOffsets: async (offsets, generation) => {
         const consumer = this.#consumer();
         await txn.addConsumer(consumer);
         const group = {
           groupId: consumer.groupId,
-          generationId: consumer.generationId,
-          memberId: consumer.memberId,
+          generationId: generation?.generationId ?? consumer.generationId,
+          memberId: generation?.memberId ?? consumer.memberId,
           coordinatorId: consumer.coordinatorId,
         };
         // One at a time: the client merges concurrent offset commits of a transaction into one.

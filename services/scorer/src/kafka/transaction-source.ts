@@ -319,7 +319,7 @@ export class TransactionSource {
       if (state !== undefined) for (const r of state.recordsAfterChunk(partition)) out.push(r);
       let send: Promise<void>;
       if (window !== undefined) {
-        send = window.add(partition, next, chunk.length, out).then(
+        send = window.add(partition, next, chunk.length, out, batch.generation).then(
           () => this.#onDelivered(receivedAt, outcomes),
           // Aborted: the records are decided again once the state is back; nothing to report.
           () => {},

@@ -1,11 +1,19 @@
 import type { OutRecord } from '../core/scoring/records.ts';
+import type { GroupGeneration } from './group-member.ts';
 
 /** One Kafka transaction, as the window needs it (@platformatic/kafka's `Transaction` with the group's offsets). */
 export interface TransactionPort {
   /** Sends records in the transaction; the window sends one request at a time. */
   send(records: readonly OutRecord[]): Promise<void>;
-  /** Adds the consumed offsets (next offset per input partition) under the member's current group generation. */
-  sendOffsets(offsets: readonly (readonly [partition: number, next: bigint])[]): Promise<void>;
+  /**
+   * Adds the consumed offsets (next offset per input partition) under the group generation their records were
+   * fetched under (the member's current one when not known): a member that has since lost the partitions in a
+   * rebalance is refused by the coordinator, even if it has joined the next generation meanwhile.
+   */
+  sendOffsets(
+    offsets: readonly (readonly [partition: number, next: bigint])[],
+    generation: GroupGeneration | undefined,
+  ): Promise<void>;
   commit(): Promise<void>;
   abort(): Promise<void>;
 }
@@ -30,6 +38,7 @@ interface Window {
   records: OutRecord[];
   offsets: Map<number, bigint>;
   inputs: number;
+  generation: GroupGeneration | undefined;
   waiters: { resolve: () => void; reject: (error: unknown) => void }[];
 }
 
@@ -68,8 +77,17 @@ export class TransactionWindow {
    * Adds one chunk: its output records and the offset after its last input record (`inputs` of them). Resolves
    * once committed; rejects with `TransactionAborted` (or the failure) if its transaction did not commit.
    */
-  add(partition: number, next: bigint, inputs: number, records: readonly OutRecord[]): Promise<void> {
+  add(
+    partition: number,
+    next: bigint,
+    inputs: number,
+    records: readonly OutRecord[],
+    generation?: GroupGeneration,
+  ): Promise<void> {
+    // One generation per transaction: a chunk of another one (a rebalance's late chunk) starts a new window.
+    if (this.#open.waiters.length > 0 && !sameGeneration(this.#open.generation, generation)) void this.flush();
     const w = this.#open;
+    if (w.waiters.length === 0) w.generation = generation;
     for (const r of records) w.records.push(r);
     const prior = w.offsets.get(partition);
     if (prior === undefined || next > prior) w.offsets.set(partition, next);
@@ -112,7 +130,7 @@ export class TransactionWindow {
     try {
       txn = await this.#options.begin();
       if (w.records.length > 0) await txn.send(w.records);
-      await txn.sendOffsets([...w.offsets]);
+      await txn.sendOffsets([...w.offsets], w.generation);
       await txn.commit();
     } catch (error) {
       await txn?.abort().catch(() => {});
@@ -129,5 +147,9 @@ export class TransactionWindow {
 }
 
 function emptyWindow(): Window {
-  return { records: [], offsets: new Map(), inputs: 0, waiters: [] };
+  return { records: [], offsets: new Map(), inputs: 0, generation: undefined, waiters: [] };
+}
+
+function sameGeneration(a: GroupGeneration | undefined, b: GroupGeneration | undefined): boolean {
+  return a?.generationId === b?.generationId && a?.memberId === b?.memberId;
 }

@@ -86,3 +86,29 @@ test('a failed commit aborts the transaction, rejects its chunks and those after
   await tick();
   assert.equal(log.at(-1), 'commit 2', 'the next window starts afresh');
 });
+
+test('offsets commit under the generation their chunks were fetched in; a chunk of another generation starts a new transaction', async () => {
+  const generations: unknown[] = [];
+  const window = new TransactionWindow({
+    intervalMs: 60_000,
+    maxRecords: 100,
+    begin: () =>
+      Promise.resolve({
+        send: () => Promise.resolve(),
+        sendOffsets: (_offsets, generation) => {
+          generations.push(generation);
+          return Promise.resolve();
+        },
+        commit: () => Promise.resolve(),
+        abort: () => Promise.resolve(),
+      }),
+    onAborted: () => {},
+  });
+  const g7 = { generationId: 7, memberId: 'm' };
+  const g8 = { generationId: 8, memberId: 'm' };
+  const late = window.add(0, 5n, 1, [], g7);
+  const next = window.add(1, 9n, 1, [], g8);
+  await window.flush();
+  await Promise.all([late, next]);
+  assert.deepEqual(generations, [g7, g8]);
+});
