@@ -32,7 +32,7 @@ function reader(t: TestContext) {
 
 const text = (b: Buffer | null) => b?.toString() ?? null;
 
-test('committed and plain records are read, aborted ones are not, and a topic ending in a marker is read to its end', async (t) => {
+test('committed and plain records are read, aborted ones are not (one producer aborting twice too), and a topic ending in a marker is read to its end', async (t) => {
   const topic = uniqueTopic('readers');
   await ensureTopics(testBrokers(), [{ name: topic, partitions: 1 }]);
   const plain = new Producer({ ...base(), idempotent: true });
@@ -48,6 +48,10 @@ test('committed and plain records are read, aborted ones are not, and a topic en
   await send(txn, ['aborted-1', 'aborted-2']);
   await txn.abort();
   await send(plain, ['d']);
+  // The same producer aborts again: the client's own filter lets the first aborted transaction through then.
+  txn = await txnal.beginTransaction();
+  await send(txn, ['aborted-3']);
+  await txn.abort();
   txn = await txnal.beginTransaction();
   await send(txn, ['e']);
   await txn.commit();
