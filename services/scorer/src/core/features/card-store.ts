@@ -21,6 +21,7 @@ export interface CardPage {
 export const PAGE_BITS = 12;
 export const PAGE_RECORDS = 1 << PAGE_BITS;
 export const PAGE_MASK = PAGE_RECORDS - 1;
+const MAX_SLAB_PAGES = 64;
 
 export interface CardStoreOptions {
   /** A card idle longer than this (event time) starts afresh at its next transaction. Default 45 days. */
@@ -246,18 +247,30 @@ export class CardStore {
 
   #newSlot(): number {
     const slot = this.#nextSlot++;
-    if (slot >>> PAGE_BITS === this.#pages.length) {
-      const buffer = new ArrayBuffer(PAGE_RECORDS * CARD_RECORD_BYTES);
-      const page: CardPage = {
-        f64: new Float64Array(buffer),
-        u32: new Uint32Array(buffer),
-        u16: new Uint16Array(buffer),
-        u8: new Uint8Array(buffer),
-      };
-      for (let r = 0; r < PAGE_RECORDS; r++) page.u8[r * CARD_RECORD_BYTES + VERSION_U8] = CARD_LAYOUT_VERSION;
-      this.#pages.push(page);
-    }
+    if (slot >>> PAGE_BITS === this.#pages.length) this.#addPages();
+    this.pageOf(slot).u8[(slot & PAGE_MASK) * CARD_RECORD_BYTES + VERSION_U8] = CARD_LAYOUT_VERSION;
     return slot;
+  }
+
+  /**
+   * Pages come in slabs, one ArrayBuffer each, as many pages as the store has (1, 1, 2, 4, … up to 64, 200 MiB):
+   * V8 answers every 64 MiB of new ArrayBuffer memory with a full collection, so a million cards restored into
+   * 3 MiB pages one by one cost 12 of them more, each marking every card id held. A slot is initialised when
+   * first used, so the slab's untouched pages stay zero pages the OS has not committed.
+   */
+  #addPages(): void {
+    const pageBytes = PAGE_RECORDS * CARD_RECORD_BYTES;
+    const count = Math.min(MAX_SLAB_PAGES, Math.max(1, this.#pages.length));
+    const buffer = new ArrayBuffer(pageBytes * count);
+    for (let k = 0; k < count; k++) {
+      const at = k * pageBytes;
+      this.#pages.push({
+        f64: new Float64Array(buffer, at, pageBytes / 8),
+        u32: new Uint32Array(buffer, at, pageBytes / 4),
+        u16: new Uint16Array(buffer, at, pageBytes / 2),
+        u8: new Uint8Array(buffer, at, pageBytes),
+      });
+    }
   }
 
   #clear(slot: number): void {
