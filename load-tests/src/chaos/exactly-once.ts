@@ -126,6 +126,8 @@ export async function runExactlyOnce(options: ExactlyOnceOptions): Promise<Exact
       delivery,
       cardStateTopic: t.cardState,
       deadlineMs: CHAOS_DEADLINE_MS,
+      // Joins, restores, aborts and fencing are logged at info: what explains a verdict that differs.
+      logLevel: 'info' as const,
     });
     const slots = Array.from(
       { length: options.scorers },

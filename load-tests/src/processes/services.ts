@@ -35,6 +35,8 @@ export interface ScorerStartOptions {
    * id fences its predecessor at once; default: the scorer generates one.
    */
   readonly instanceId?: string;
+  /** Its --log-level; default warn. */
+  readonly logLevel?: 'debug' | 'info' | 'warn' | 'error';
   /** Its --delivery; default the scorer's own (exactly-once). */
   readonly delivery?: 'exactly-once' | 'at-least-once';
   /** Its --topic-card-state; default the scorer's own (`<group id>-card-state-changelog`). */
@@ -70,7 +72,7 @@ export async function startScorer(
       ['--topic-labels', topics.labels],
       ['--topic-terminal-counts', topics.terminalCounts],
       ['--metrics-interval-ms', String(SCORER_METRICS_INTERVAL_MS)],
-      ['--log-level', 'warn'],
+      ['--log-level', options.logLevel ?? 'warn'],
       optional('--deadline-ms', deadlineMs),
       optional('--instance-id', options.instanceId),
       optional('--delivery', options.delivery),
