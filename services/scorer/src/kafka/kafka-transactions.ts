@@ -1,7 +1,11 @@
 import {
   compatibilityPartitioner,
+  kGetApi,
+  kGetConnection,
+  kPerformWithRetry,
+  type Callback,
+  type Connection,
   type Consumer,
-  type Message,
   type MessageToProduce,
   type Producer,
 } from '@platformatic/kafka';
@@ -86,15 +90,15 @@ export class KafkaTransactions {
           memberId: generation?.memberId ?? consumer.memberId,
           coordinatorId: consumer.coordinatorId,
         };
-        // One at a time: the client merges concurrent offset commits of a transaction into one.
-        for (const [partition, next] of offsets) {
-          await txn.addOffset({
-            topic,
-            partition,
-            offset: next - 1n,
-            metadata: { consumer: group },
-          } as unknown as Message);
-        }
+        if (group.memberId === null || group.coordinatorId === null)
+          throw new Error('offsets can be committed only by a member of the consumer group');
+        await commitOffsets(
+          producer,
+          txn.id,
+          { ...group, memberId: group.memberId, coordinatorId: group.coordinatorId },
+          topic,
+          offsets,
+        );
       },
       commit: () => txn.commit(),
       abort: async () => {
@@ -119,4 +123,80 @@ export class KafkaTransactions {
     this.#producer = undefined;
     await producer?.close();
   }
+}
+
+const call = <T>(run: (done: Callback<T>) => void) =>
+  new Promise<T>((resolve, reject) => run((error, value) => (error ? reject(error) : resolve(value!))));
+
+type TxnOffsetCommit = (
+  connection: Connection,
+  transactionalId: string,
+  groupId: string,
+  producerId: bigint,
+  producerEpoch: number,
+  generationId: number,
+  memberId: string,
+  groupInstanceId: null,
+  topics: {
+    name: string;
+    partitions: {
+      partitionIndex: number;
+      committedOffset: bigint;
+      committedLeaderEpoch: number;
+      committedMetadata: null;
+    }[];
+  }[],
+  callback: Callback<unknown>,
+) => void;
+
+/**
+ * The offsets of every partition of a transaction in one TxnOffsetCommit request to the group coordinator, under
+ * the given generation and member (KIP-447), retried as the client retries its own requests. The client's
+ * `addOffset` sends one request per partition (a metadata lookup, then the commit), and concurrent calls are
+ * merged into the first one's, so a transaction over six partitions waited for twelve round trips one after the
+ * other; this is one.
+ */
+async function commitOffsets(
+  producer: Producer,
+  transactionalId: string,
+  group: { groupId: string; generationId: number; memberId: string; coordinatorId: number },
+  topic: string,
+  offsets: Iterable<readonly [partition: number, next: bigint]>,
+): Promise<void> {
+  const partitions = [...offsets].map(([partitionIndex, next]) => ({
+    partitionIndex,
+    committedOffset: next,
+    committedLeaderEpoch: -1,
+    committedMetadata: null,
+  }));
+  const api = await call<TxnOffsetCommit>((done) => producer[kGetApi]('TxnOffsetCommit', done));
+  await call<unknown>((done) => {
+    void producer[kPerformWithRetry](
+      'txnOffsetCommit',
+      (retry) => {
+        producer.metadata({ topics: [topic] }, (error, metadata) => {
+          if (error) return retry(error);
+          const broker = metadata!.brokers.get(group.coordinatorId);
+          if (broker === undefined)
+            return retry(new Error(`group coordinator ${group.coordinatorId} not in the metadata`));
+          producer[kGetConnection](broker, (error, connection) => {
+            if (error) return retry(error);
+            api(
+              connection!,
+              transactionalId,
+              group.groupId,
+              producer.producerId!,
+              producer.producerEpoch!,
+              group.generationId,
+              group.memberId,
+              null,
+              [{ name: topic, partitions }],
+              retry,
+            );
+          });
+        });
+      },
+      done,
+    );
+  });
 }
