@@ -5,6 +5,7 @@ import { createSchemaCodecs } from '../../../schemas/src/codecs.ts';
 import type { BenchConfig } from '../config.ts';
 import { BenchError } from '../errors.ts';
 import { createBenchSimulation, TransactionPool } from '../generator/transaction-pool.ts';
+import { GroupProgress } from '../kafka/group-progress.ts';
 import { createLoadProducer } from '../kafka/load-producer.ts';
 import { clockTicksPerSecond } from '../measure/cpu-sampler.ts';
 import { produceBacklog } from './backlog.ts';
@@ -47,7 +48,9 @@ export async function runDrainBenchmark(config: BenchConfig, deps: BenchDeps): P
     const brokers = await useBrokers(config.brokers, deps.env, cleanup, log);
     const runId = `lt-${Date.now().toString(36)}`;
     const t = drainTopics(runId);
-    const specs = targetSpecs(targets, otherNode, t, { brokers, runId, dir });
+    const progress = new GroupProgress(brokers, `${runId}-progress`);
+    cleanup.defer('progress', () => progress.close());
+    const specs = targetSpecs(targets, otherNode, t, { brokers, runId, dir, records, progress });
     const outputs = specs.map((s) => s.outputTopic).filter((name) => name !== t.decisions);
     await ensureTopics(brokers, [
       ...[t.backlog, t.decisions, ...outputs].map((name) => ({ name, partitions: config.partitions })),
@@ -155,7 +158,13 @@ function targetSpecs(
   targets: readonly DrainTargetName[],
   otherNode: OtherNode | undefined,
   t: DrainTopics,
-  run: { brokers: readonly string[]; runId: string; dir: string },
+  run: {
+    brokers: readonly string[];
+    runId: string;
+    dir: string;
+    records: number;
+    progress: GroupProgress;
+  },
 ): DrainTargetSpec[] {
   const { brokers, runId, dir } = run;
   const specs: DrainTargetSpec[] = [];
@@ -184,6 +193,8 @@ function targetSpecs(
         node: process.version,
         onCompareNode: false,
         outputTopic: t.decisions,
+        // Exactly-once: its decisions topic holds a commit marker per transaction besides the decisions.
+        decided: async () => run.records - (await run.progress.behind(`${runId}-scorer`, t.backlog)),
         start: async (onSpawn) => {
           const topics = {
             transactions: t.backlog,

@@ -20,6 +20,12 @@ export interface DrainTargetSpec {
   readonly node: string;
   readonly onCompareNode: boolean;
   readonly outputTopic: string;
+  /**
+   * How many of the backlog's records it has decided so far; default: the records on its output topic (high
+   * watermarks). A transactional target needs this: its output topic also holds a commit marker per
+   * transaction, so its offsets run ahead of its outputs (the scorer's committed input offsets say it exactly).
+   */
+  readonly decided?: () => Promise<number>;
   /** Spawns the target on the backlog and resolves once it is ready; `onSpawn` comes first, at once. */
   readonly start: (onSpawn: (service: ChildService) => void) => Promise<{ service: ChildService; url?: string }>;
 }
@@ -61,7 +67,7 @@ export async function drainTarget(spec: DrainTargetSpec, deps: DrainTargetDeps):
     const deadline = Date.now() + deps.timeoutMs;
     let outputs = 0;
     let nextLog = Date.now() + 10_000;
-    while ((outputs = await deps.offsets.count(spec.outputTopic)) < deps.records) {
+    while ((outputs = await (spec.decided?.() ?? deps.offsets.count(spec.outputTopic))) < deps.records) {
       if (deps.signal.aborted) throw new BenchError('ABORTED', 'the drain was interrupted');
       if (!started.service.running) {
         throw new BenchError('CHILD_FAILED', `${spec.label} exited during the drain:\n${started.service.tail()}`);
