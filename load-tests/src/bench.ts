@@ -4,6 +4,7 @@ import { loadBenchConfig, USAGE } from './config.ts';
 import type { BenchConfig } from './config.ts';
 import { BenchError, errorMessage } from './errors.ts';
 import type { ChildService } from './processes/child-service.ts';
+import { runDeliveryBenchmark } from './delivery/delivery-benchmark.ts';
 import { runDrainBenchmark } from './drain/drain-benchmark.ts';
 import { runBenchmark } from './run/benchmark.ts';
 
@@ -44,7 +45,12 @@ const deps = {
 };
 try {
   // One after the other: the drain's CPU figures must not share the machine with the sweep's processes.
-  const runs = { all: [runDrainBenchmark, runBenchmark], drain: [runDrainBenchmark], 'open-loop': [runBenchmark] };
+  const runs = {
+    all: [runDrainBenchmark, runBenchmark],
+    drain: [runDrainBenchmark],
+    'open-loop': [runBenchmark],
+    delivery: [runDeliveryBenchmark],
+  };
   const outcomes = [];
   for (const run of runs[config.mode]) outcomes.push(await run(config, deps));
   for (const outcome of outcomes) console.log(`\n${outcome.markdown}`);

@@ -6,7 +6,7 @@ import { BenchError } from './errors.ts';
 export type Arrivals = 'constant' | 'poisson';
 export type TargetName = 'scorer' | 'pass-through';
 
-export type BenchMode = 'all' | 'open-loop' | 'drain';
+export type BenchMode = 'all' | 'open-loop' | 'drain' | 'delivery';
 
 export interface BenchConfig {
   readonly command: 'run' | 'help';
@@ -49,11 +49,13 @@ export interface BenchConfig {
 const root = resolve(import.meta.dirname, '..', '..');
 
 export const USAGE = `usage: tsx load-tests/src/bench.ts [--mode all|open-loop|drain] [flags]
-  --mode all|open-loop|drain
+  --mode all|open-loop|drain|delivery
                          open-loop: Kafka's EndToEndLatency, a fixed-rate run and a sweep of the targets; drain: a
                          backlog produced first, then drained by each drain target in turn (own group, own output
                          topic), for records/s (first → last output) and CPU µs per record; all (default): the
-                         drain, then open-loop, one after the other (never at once), both tables printed
+                         drain, then open-loop, one after the other (never at once), both tables printed;
+                         delivery: the scorer exactly-once and at-least-once, each draining the same backlog
+                         (--drain-records) and then at the fixed rate (--rate, --warmup, --duration)
 open-loop:
   --rate N               fixed-rate run: transactions per second (default 500)
   --duration 20s         fixed-rate run: measured time, after the warm-up (default 20s)
@@ -118,7 +120,7 @@ export function loadBenchConfig(
   const compareNode = get('compare-node');
   const config: BenchConfig = {
     command: help ? 'help' : 'run',
-    mode: oneOf('mode', get('mode') ?? 'all', ['all', 'open-loop', 'drain'] as const),
+    mode: oneOf('mode', get('mode') ?? 'all', ['all', 'open-loop', 'drain', 'delivery'] as const),
     brokers: brokerList === undefined || brokerList === '' ? undefined : brokers(brokerList),
     fixed: {
       rate: number('rate', get('rate'), 500, 1, 1_000_000),

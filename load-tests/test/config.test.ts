@@ -93,3 +93,19 @@ test('a bad flag is one BAD_FLAG error that names it', () => {
 test('--help asks for the usage', () => {
   assert.equal(loadBenchConfig({}, ['--help']).command, 'help');
 });
+
+test('delivery mode takes the drain backlog and the fixed-rate run', () => {
+  const c = loadBenchConfig({}, [
+    '--mode',
+    'delivery',
+    '--drain-records',
+    '50000',
+    '--rate',
+    '1000',
+    '--duration',
+    '15s',
+  ]);
+  assert.equal(c.mode, 'delivery');
+  assert.equal(c.drainBench.records, 50_000);
+  assert.deepEqual(c.fixed, { rate: 1000, warmupMs: 10_000, measureMs: 15_000 });
+});

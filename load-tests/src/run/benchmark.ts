@@ -13,6 +13,7 @@ import type { ChildService } from '../processes/child-service.ts';
 import { SCORER_METRICS_INTERVAL_MS, startPassThrough, startScorer } from '../processes/services.ts';
 import type { ScorerTopics } from '../processes/services.ts';
 import type { BenchReport } from '../report/bench-report.ts';
+import type { DeliveryReport } from '../delivery/delivery-benchmark.ts';
 import type { DrainReport } from '../report/drain-report.ts';
 import { currentLoadAverage, describeMachine } from '../report/machine.ts';
 import { createResultsDir, writeResult } from '../report/results-folder.ts';
@@ -37,7 +38,7 @@ export interface BenchDeps {
 }
 
 export interface BenchOutcome {
-  readonly report: BenchReport | DrainReport;
+  readonly report: BenchReport | DrainReport | DeliveryReport;
   readonly dir: string;
   readonly markdown: string;
 }
