@@ -129,8 +129,12 @@ export class TransactionWindow {
     let txn: TransactionPort | undefined;
     try {
       txn = await this.#options.begin();
-      if (w.records.length > 0) await txn.send(w.records);
-      await txn.sendOffsets([...w.offsets], w.generation);
+      // The records and the offsets at once: neither needs the other, and each waits a round trip or two.
+      const sent = await Promise.allSettled([
+        w.records.length > 0 ? txn.send(w.records) : undefined,
+        txn.sendOffsets([...w.offsets], w.generation),
+      ]);
+      for (const s of sent) if (s.status === 'rejected') throw s.reason;
       await txn.commit();
     } catch (error) {
       await txn?.abort().catch(() => {});
