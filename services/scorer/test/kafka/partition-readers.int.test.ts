@@ -75,6 +75,17 @@ test('committed and plain records are read, aborted ones are not (one producer a
   assert.deepEqual(followed, ['a', 'b', 'c', 'd', 'e']);
   await send(plain, ['f']);
   await until('the follower reads on', () => followed.length === 6);
+
+  // The group member's fetch stream (how the scorer reads its input), with the client's filter patched
+  // (scripts/patches): unpatched it hands on 'aborted-1' and 'aborted-2'.
+  const member = new Consumer({ ...base(), groupId: uniqueTopic('stream'), maxWaitTime: 100 });
+  t.after(() => member.close(true));
+  const stream = await member.consume({ topics: [topic], mode: 'earliest', autocommit: false });
+  const streamed: (string | null)[] = [];
+  stream.on('data', (m) => streamed.push(text(m.value as Buffer | null)));
+  await until('the stream reads to the end', () => streamed.includes('f'));
+  await stream.close();
+  assert.deepEqual(streamed, ['a', 'b', 'c', 'd', 'e', 'f']);
 });
 
 test('a restore waits for a transaction still open on the partition and reads what it committed', async (t) => {
