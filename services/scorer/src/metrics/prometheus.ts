@@ -25,7 +25,7 @@ interface Family {
   samples: (snapshot: LatencySnapshot) => readonly Sample[];
 }
 
-const QUANTILES = [
+const PERCENTILES = [
   ['0.5', 'p50'],
   ['0.9', 'p90'],
   ['0.99', 'p99'],
@@ -75,10 +75,11 @@ const FAMILIES: readonly Family[] = [
     type: 'gauge',
     name: 'latency_seconds',
     help: 'Latency percentiles from the HDR histograms, since start (cumulative) and over the last interval.',
-    labelNames: ['latency', 'window', 'quantile'],
+    // `percentile`, not `quantile`: that label belongs to summaries, and these are HDR percentiles per window.
+    labelNames: ['latency', 'window', 'percentile'],
     samples: (s) =>
       observedWindows(s).flatMap(({ latency, window, stats }) =>
-        QUANTILES.map(([quantile, key]) => [{ latency, window, quantile }, stats[key] / US_PER_SECOND] as const),
+        PERCENTILES.map(([percentile, key]) => [{ latency, window, percentile }, stats[key] / US_PER_SECOND] as const),
       ),
   },
   {
@@ -218,7 +219,13 @@ export function createMetricsRegistry(source: SnapshotSource, options: MetricsRe
     return scrape;
   };
   for (const family of FAMILIES) register(registry, prefix, family, read);
-  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
+  if (options.defaultMetrics ?? true) {
+    collectDefaultMetrics({ register: registry });
+    // Gauges named like counters (`promtool check metrics` refuses them); nodejs_active_handles and its kin,
+    // by type, carry the same counts.
+    for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'])
+      registry.removeSingleMetric(name);
+  }
   return registry;
 }
 

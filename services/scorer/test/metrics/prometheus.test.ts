@@ -155,12 +155,12 @@ test('one scrape reads one snapshot, so its families agree with each other', asy
   assert.equal(value(families, 'scorer_decisions_degraded_total', { reason: 'deadline' }), 1);
 });
 
-test('latency percentiles are gauges in seconds, per latency, window and quantile', async (t) => {
+test('latency percentiles are gauges in seconds, per latency, window and percentile', async (t) => {
   const families = await scrape(t, (m) => {
     for (let us = 1; us <= 1000; us++) m.recordLatency('process', us);
     m.rotate();
   });
-  const labels = { latency: 'process', window: 'interval', quantile: '0.99' };
+  const labels = { latency: 'process', window: 'interval', percentile: '0.99' };
   assert.equal(families.get('scorer_latency_seconds')?.type, 'gauge');
   assert.equal(value(families, 'scorer_latency_seconds', labels), 0.00099);
   assert.equal(value(families, 'scorer_latency_max_seconds', { latency: 'process', window: 'cumulative' }), 0.001);

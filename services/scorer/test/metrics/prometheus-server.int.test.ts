@@ -1,0 +1,159 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Producer } from '@platformatic/kafka';
+import { createSchemaCodecs } from '../../../../schemas/src/codecs.ts';
+import { sampleTransaction } from '../../../../schemas/test/fixtures.ts';
+import { testBrokers } from '../../../../test-support/kafka.ts';
+import { loadConfig } from '../../src/config.ts';
+import { baseClientOptions } from '../../src/kafka/client-options.ts';
+import { createLogger } from '../../src/observability/logger.ts';
+import { ScorerService } from '../../src/service.ts';
+import { createScorerTopics, scorerTopicEnv } from '../scorer-topics.ts';
+
+// Debian's prometheus package (.ci/run installs it, as scripts/ci-packages.txt lists): the server and promtool.
+const PROMETHEUS = '/usr/bin/prometheus';
+const PROMTOOL = '/usr/bin/promtool';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+interface Sample {
+  metric: Record<string, string>;
+  value: [number, string];
+}
+
+/** An instant query against Prometheus' HTTP API; its result vector. */
+async function query(base: string, promql: string): Promise<Sample[]> {
+  const response = await fetch(`${base}/api/v1/query?query=${encodeURIComponent(promql)}`);
+  const body = (await response.json()) as { status: string; data?: { result: Sample[] }; error?: string };
+  if (body.status !== 'success') throw new Error(`${promql}: ${body.error ?? body.status}`);
+  return body.data!.result;
+}
+
+async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const got = await probe();
+      if (got !== undefined) return got;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await sleep(500);
+  }
+}
+
+test('Prometheus scrapes a running scorer: the p99 and the decision rate come back through its query API, and promtool passes /metrics', async (t) => {
+  const topics = scorerTopicEnv('prometheus');
+  await createScorerTopics(topics, 2);
+  const config = loadConfig(
+    {
+      ...topics,
+      MODEL_PATH: '',
+      KAFKA_BROKERS: testBrokers().join(','),
+      HTTP_PORT: '0',
+      DEADLINE_MS: '60000',
+      METRICS_INTERVAL_MS: '500',
+    },
+    [],
+  );
+  const scorer = await ScorerService.start(config, createLogger('warn', 'prometheus-test'));
+  t.after(() => scorer.stop('test over'));
+  const scorerUrl = new URL(scorer.url!);
+
+  const dir = mkdtempSync(join(tmpdir(), 'prometheus-test-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(
+    join(dir, 'prometheus.yml'),
+    [
+      'global:',
+      '  scrape_interval: 1s',
+      'scrape_configs:',
+      '  - job_name: scorer',
+      '    metrics_path: /metrics',
+      '    static_configs:',
+      `      - targets: ['127.0.0.1:${scorerUrl.port}']`,
+      '',
+    ].join('\n'),
+  );
+  const port = await freePort();
+  const server = spawn(
+    PROMETHEUS,
+    [
+      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      '--log.level=warn',
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let serverLog = '';
+  server.stderr.on('data', (chunk: Buffer) => (serverLog = (serverLog + chunk.toString()).slice(-4000)));
+  t.after(() => {
+    server.kill('SIGTERM');
+  });
+  const prometheus = `http://127.0.0.1:${port}`;
+
+  // Steady traffic for the rate: 10 transactions every 100 ms, for 12 s.
+  const producer = new Producer({ ...baseClientOptions(testBrokers(), 'prometheus-test'), autocreateTopics: false });
+  t.after(() => producer.close());
+  const codecs = createSchemaCodecs();
+  let sent = 0;
+  for (let round = 0; round < 120; round++) {
+    const messages = Array.from({ length: 10 }, () => {
+      const i = sent++;
+      const tx = sampleTransaction({
+        transactionId: `prom-${i}`,
+        cardId: `card-${(i % 17).toString(16).padStart(4, '0')}`,
+        eventTime: Date.UTC(2018, 3, 1) + i * 60_000,
+      });
+      return { topic: topics.TOPIC_TRANSACTIONS, key: Buffer.from(tx.cardId), value: codecs.transaction.encode(tx) };
+    });
+    await producer.send({ messages });
+    await sleep(100);
+  }
+
+  const up = await eventually('the scorer target up', async () => {
+    const r = await query(prometheus, 'up{job="scorer"}');
+    return r[0]?.value[1] === '1' ? r : undefined;
+  });
+  assert.equal(up.length, 1, serverLog);
+
+  const rate = await eventually('a decision rate', async () => {
+    const r = await query(prometheus, 'sum(rate(scorer_decisions_total[10s]))');
+    const v = Number(r[0]?.value[1]);
+    return v > 0 ? v : undefined;
+  });
+  // 100 transactions per second were sent; the window's edges and the scrape interval blur it.
+  assert.ok(rate > 20 && rate < 400, `decision rate ${rate}/s`);
+
+  const p99 = await eventually('the e2e p99', async () => {
+    const r = await query(prometheus, 'scorer_latency_seconds{latency="e2e",window="cumulative",percentile="0.99"}');
+    const v = Number(r[0]?.value[1]);
+    return v > 0 ? v : undefined;
+  });
+  assert.ok(p99 > 0 && p99 < 60, `e2e p99 ${p99} s`);
+
+  const decided = await query(prometheus, 'sum(scorer_decisions_total)');
+  assert.ok(Number(decided[0]?.value[1]) <= sent, 'no more decisions than transactions');
+
+  const text = await (await fetch(`${scorer.url}/metrics`)).text();
+  const lint = spawnSync(PROMTOOL, ['check', 'metrics'], { input: text, encoding: 'utf8' });
+  assert.equal(lint.status, 0, `promtool check metrics:\n${lint.stdout}${lint.stderr}`);
+});
