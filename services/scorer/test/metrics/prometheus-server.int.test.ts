@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +19,7 @@ import { createScorerTopics, scorerTopicEnv } from '../scorer-topics.ts';
 // Debian's prometheus package (.ci/run installs it, as scripts/ci-packages.txt lists): the server and promtool.
 const PROMETHEUS = '/usr/bin/prometheus';
 const PROMTOOL = '/usr/bin/promtool';
+const DASHBOARD = new URL('../../../../infra/grafana/scorer-dashboard.json', import.meta.url);
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -62,7 +63,7 @@ async function eventually<T>(what: string, probe: () => Promise<T | undefined>, 
   }
 }
 
-test('Prometheus scrapes a running scorer: the p99 and the decision rate come back through its query API, and promtool passes /metrics', async (t) => {
+test('Prometheus scrapes a running scorer: the p99, the decision rate and every Grafana panel come back through its query API, and promtool passes /metrics', async (t) => {
   const topics = scorerTopicEnv('prometheus');
   await createScorerTopics(topics, 2);
   const config = loadConfig(
@@ -128,6 +129,13 @@ test('Prometheus scrapes a running scorer: the p99 and the decision rate come ba
       });
       return { topic: topics.TOPIC_TRANSACTIONS, key: Buffer.from(tx.cardId), value: codecs.transaction.encode(tx) };
     });
+    // One undecodable record now and then: dead letters have series only once there is one.
+    if (round % 40 === 0)
+      messages.push({
+        topic: topics.TOPIC_TRANSACTIONS,
+        key: Buffer.from('card-bad'),
+        value: Buffer.from([1, 0, 0, 9]),
+      });
     await producer.send({ messages });
     await sleep(100);
   }
@@ -155,6 +163,19 @@ test('Prometheus scrapes a running scorer: the p99 and the decision rate come ba
 
   const decided = await query(prometheus, 'sum(scorer_decisions_total)');
   assert.ok(Number(decided[0]?.value[1]) <= sent, 'no more decisions than transactions');
+
+  // Every query of the Grafana dashboard runs against this Prometheus and finds series.
+  const dashboard = JSON.parse(readFileSync(DASHBOARD, 'utf8')) as {
+    panels: { title: string; targets: { expr: string }[] }[];
+  };
+  const empty: string[] = [];
+  for (const panel of dashboard.panels) {
+    for (const { expr } of panel.targets) {
+      const result = await query(prometheus, expr.replaceAll('$__rate_interval', '10s'));
+      if (result.length === 0) empty.push(`${panel.title}: ${expr}`);
+    }
+  }
+  assert.deepEqual(empty, [], 'dashboard queries without series');
 
   const text = await (await fetch(`${scorer.url}/metrics`)).text();
   const lint = spawnSync(PROMTOOL, ['check', 'metrics'], { input: text, encoding: 'utf8' });
