@@ -20,6 +20,7 @@ import { createScorerTopics, scorerTopicEnv } from '../scorer-topics.ts';
 const PROMETHEUS = '/usr/bin/prometheus';
 const PROMTOOL = '/usr/bin/promtool';
 const DASHBOARD = new URL('../../../../infra/grafana/scorer-dashboard.json', import.meta.url);
+const ALERTS = new URL('../../../../infra/prometheus/scorer-alerts.yml', import.meta.url);
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -63,7 +64,7 @@ async function eventually<T>(what: string, probe: () => Promise<T | undefined>, 
   }
 }
 
-test('Prometheus scrapes a running scorer: the p99, the decision rate and every Grafana panel come back through its query API, and promtool passes /metrics', async (t) => {
+test('Prometheus scrapes a running scorer: the p99, the decision rate and every Grafana panel come back through its query API, the alerting rules evaluate, and promtool passes both', async (t) => {
   const topics = scorerTopicEnv('prometheus');
   await createScorerTopics(topics, 2);
   const config = loadConfig(
@@ -88,6 +89,9 @@ test('Prometheus scrapes a running scorer: the p99, the decision rate and every 
     [
       'global:',
       '  scrape_interval: 1s',
+      '  evaluation_interval: 1s',
+      'rule_files:',
+      `  - ${ALERTS.pathname}`,
       'scrape_configs:',
       '  - job_name: scorer',
       '    metrics_path: /metrics',
@@ -177,7 +181,23 @@ test('Prometheus scrapes a running scorer: the p99, the decision rate and every 
   }
   assert.deepEqual(empty, [], 'dashboard queries without series');
 
+  // The alerting rules load and evaluate on the real series.
+  const rules = await eventually('the alerting rules evaluated', async () => {
+    const body = (await (await fetch(`${prometheus}/api/v1/rules`)).json()) as {
+      data: { groups: { rules: { name: string; health: string; lastError?: string }[] }[] };
+    };
+    const all = body.data.groups.flatMap((g) => g.rules);
+    return all.length > 0 && all.every((r) => r.health !== 'unknown') ? all : undefined;
+  });
+  assert.equal(rules.length, 9);
+  assert.deepEqual(
+    rules.filter((r) => r.health !== 'ok').map((r) => `${r.name}: ${r.lastError ?? r.health}`),
+    [],
+  );
+  const lint = spawnSync(PROMTOOL, ['check', 'rules', ALERTS.pathname], { encoding: 'utf8' });
+  assert.equal(lint.status, 0, `promtool check rules:\n${lint.stdout}${lint.stderr}`);
+
   const text = await (await fetch(`${scorer.url}/metrics`)).text();
-  const lint = spawnSync(PROMTOOL, ['check', 'metrics'], { input: text, encoding: 'utf8' });
-  assert.equal(lint.status, 0, `promtool check metrics:\n${lint.stdout}${lint.stderr}`);
+  const metricsLint = spawnSync(PROMTOOL, ['check', 'metrics'], { input: text, encoding: 'utf8' });
+  assert.equal(metricsLint.status, 0, `promtool check metrics:\n${metricsLint.stdout}${metricsLint.stderr}`);
 });
