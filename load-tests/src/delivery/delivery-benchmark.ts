@@ -4,6 +4,7 @@ import { createSchemaCodecs } from '../../../schemas/src/codecs.ts';
 import { initHistogramRuntime } from '../../../services/scorer/src/metrics/hdr.ts';
 import type { BenchConfig } from '../config.ts';
 import { produceBacklog } from '../drain/backlog.ts';
+import { DRAIN_DEADLINE_MS } from '../drain/drain-benchmark.ts';
 import { drainResult } from '../drain/drain-figures.ts';
 import type { DrainResult } from '../drain/drain-figures.ts';
 import { drainTarget } from '../drain/drain-target.ts';
@@ -23,8 +24,6 @@ import type { PhaseResult } from '../run/phase-runner.ts';
 
 export type Delivery = 'exactly-once' | 'at-least-once';
 const DELIVERIES: readonly Delivery[] = ['exactly-once', 'at-least-once'];
-/** As in the drain benchmark: a backlog is old by design, and no decision of it should be degraded by its age. */
-const DRAIN_DEADLINE_MS = 600_000;
 
 export interface DeliveryFigures {
   readonly delivery: Delivery;

@@ -27,7 +27,7 @@ import { OutputOffsets } from './output-offsets.ts';
  * The scorer's --deadline-ms for the drain, its largest allowed (10 min): a backlog is old by design, and a
  * record past the deadline would be decided by rules alone, which is not the work to measure.
  */
-const DRAIN_DEADLINE_MS = 600_000;
+export const DRAIN_DEADLINE_MS = 600_000;
 
 /**
  * The drain benchmark: a backlog of transactions is produced to one topic before any consumer runs, then the
