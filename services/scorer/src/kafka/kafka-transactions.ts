@@ -18,8 +18,8 @@ import type { TransactionPort } from './transaction-window.ts';
  * cannot commit for them, whatever its transactional id.
  *
  * The client runs one transaction at a time and merges concurrent "add partitions" requests of one transaction
- * (a second caller's partitions would be left out), so everything of a transaction is sent one request after
- * another. A record the broker refuses fails the transaction (the pipeline bounds every record under
+ * (a second caller's partitions would be left out), so a transaction's produce requests go one after another;
+ * its offsets, which add no partition, go beside them, in one request of their own. A record the broker refuses fails the transaction (the pipeline bounds every record under
  * `MAX_MESSAGE_BYTES`, so that means a broker limit below ours). After a failed transaction the producer is closed and a new one with the same transactional id
  * takes over: initialising it aborts whatever the old one left open and starts a new producer epoch.
  */
