@@ -27,6 +27,25 @@ function atLeast(action: Action, floor: Action): Action {
   return RANK[action] >= RANK[floor] ? action : floor;
 }
 
+/** The hard rules, which only ever raise the action: a reported card to `reportedCardAction`, an amount over the limit to REVIEW. */
+function applyHardRules(
+  action: Action,
+  reported: boolean,
+  overLimit: boolean,
+  config: PolicyConfig,
+  reasons: ReasonCode[],
+): Action {
+  if (reported) {
+    reasons.push('CARD_REPORTED_FRAUD');
+    action = atLeast(action, config.reportedCardAction);
+  }
+  if (overLimit) {
+    reasons.push('AMOUNT_OVER_LIMIT');
+    action = atLeast(action, 'REVIEW');
+  }
+  return action;
+}
+
 /**
  * The decision for a model score and the transaction's feature row (`features[offset ..]`, in spec order).
  * Thresholds map the score; hard rules only ever raise the action (a reported card to `reportedCardAction`,
@@ -43,14 +62,7 @@ export function decide(score: number, features: Float32Array, offset: number, co
     return { action, score, reasons: NO_REASONS, degraded: false };
   }
   const reasons: ReasonCode[] = [];
-  if (reported) {
-    reasons.push('CARD_REPORTED_FRAUD');
-    action = atLeast(action, config.reportedCardAction);
-  }
-  if (overLimit) {
-    reasons.push('AMOUNT_OVER_LIMIT');
-    action = atLeast(action, 'REVIEW');
-  }
+  action = applyHardRules(action, reported, overLimit, config, reasons);
   if (score >= review) {
     reasons.push('HIGH_MODEL_SCORE');
     pushSignalReasons(signalsOf(features, offset), reasons);
@@ -80,15 +92,7 @@ export function decideDegraded(
   }
 
   const reasons: ReasonCode[] = [open ? 'RULES_ONLY_FAIL_OPEN' : 'RULES_ONLY_FAIL_CLOSED'];
-  let action: Action = open ? 'APPROVE' : 'REVIEW';
-  if (reported) {
-    reasons.push('CARD_REPORTED_FRAUD');
-    action = atLeast(action, config.reportedCardAction);
-  }
-  if (overLimit) {
-    reasons.push('AMOUNT_OVER_LIMIT');
-    action = atLeast(action, 'REVIEW');
-  }
+  let action = applyHardRules(open ? 'APPROVE' : 'REVIEW', reported, overLimit, config, reasons);
   if (raising !== 0) {
     pushSignalReasons(raising, reasons);
     action = atLeast(action, 'REVIEW');

@@ -1,38 +1,20 @@
 import { FEATURE_INDEX as F } from '../features/feature-names.ts';
 import { SECONDS_SINCE_PREV_CAP } from '../features/feature-params.ts';
-import type { ReasonCode } from './reason-codes.ts';
+import { SIGNAL_REASON_CODES, type ReasonCode } from './reason-codes.ts';
+
+type SignalName = (typeof SIGNAL_REASON_CODES)[number];
 
 /**
  * Risk signals read off a feature row: the features that explain a high score, and the rules that decide
- * alone when the model cannot. Bit flags, so evaluating them allocates nothing.
+ * alone when the model cannot. Bit flags (bit i is the i-th of `SIGNAL_REASON_CODES`), so evaluating them
+ * allocates nothing.
  */
-export const Signal = {
-  AMOUNT_FAR_ABOVE_CARD_MEAN: 1 << 0,
-  IMPOSSIBLE_TRAVEL: 1 << 1,
-  NEW_DEVICE: 1 << 2,
-  NEW_CHANNEL: 1 << 3,
-  CARD_TESTING_BURST: 1 << 4,
-  HIGH_VELOCITY: 1 << 5,
-  RISKY_TERMINAL: 1 << 6,
-  CATEGORY_SHIFT: 1 << 7,
-  COUNTRY_CHANGE: 1 << 8,
-} as const;
+export const Signal = Object.freeze(
+  Object.fromEntries(SIGNAL_REASON_CODES.map((name, bit) => [name, 1 << bit])) as Record<SignalName, number>,
+);
 
 /** Signals strong enough to send a transaction to review without the model. */
 export const STRONG_SIGNALS = Signal.IMPOSSIBLE_TRAVEL | Signal.CARD_TESTING_BURST | Signal.RISKY_TERMINAL;
-
-/** In bit order, the reason code of each signal. */
-export const SIGNAL_REASONS: readonly ReasonCode[] = [
-  'AMOUNT_FAR_ABOVE_CARD_MEAN',
-  'IMPOSSIBLE_TRAVEL',
-  'NEW_DEVICE',
-  'NEW_CHANNEL',
-  'CARD_TESTING_BURST',
-  'HIGH_VELOCITY',
-  'RISKY_TERMINAL',
-  'CATEGORY_SHIFT',
-  'COUNTRY_CHANGE',
-];
 
 /** Limits of the signals; the simulator's fastest genuine trip is 800 km/h door to door. */
 export const SIGNAL_LIMITS = {
@@ -80,7 +62,7 @@ export function signalsOf(f: Float32Array, o: number): number {
 }
 
 export function pushSignalReasons(signals: number, reasons: ReasonCode[]): void {
-  for (let bit = 0; bit < SIGNAL_REASONS.length; bit++) {
-    if ((signals & (1 << bit)) !== 0) reasons.push(SIGNAL_REASONS[bit]!);
+  for (let bit = 0; bit < SIGNAL_REASON_CODES.length; bit++) {
+    if ((signals & (1 << bit)) !== 0) reasons.push(SIGNAL_REASON_CODES[bit]!);
   }
 }
