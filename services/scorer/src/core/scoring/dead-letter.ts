@@ -28,10 +28,14 @@ const RECORD_OVERHEAD = 128;
 const HEADER_OVERHEAD = 10;
 /** Codes whose record carries a card number: neither its key nor its value is copied. */
 const REDACT_CODES: ReadonlySet<string> = new Set(['ID_LOOKS_LIKE_PAN']);
+/** The message of an error the scorer did not write. */
+const WITHHELD = 'message withheld: an error without a code, which may quote field values';
 
 /**
  * The dead letter of a record that could not be decided: its original key, bytes and headers, plus headers
- * saying where it came from and why it failed. Error messages never carry field values, so no card data leaks.
+ * saying where it came from and why it failed. Only the scorer's own errors (those with a `code`: validation,
+schema, feature, output) give their message, which names the field and the rule and never a value; any other
+error's message (a library's, which may quote the value it choked on) is withheld, so no card data leaks.
  * Bounded so the broker accepts it: the original headers are copied up to `maxHeaders` and `maxHeaderBytes`, a
  * key longer than `maxKeyBytes` is cut, and the value is cut so the whole record stays within `maxMessageBytes`;
  * a header says what was cut, and the original topic, partition and offset find the untouched record.
@@ -75,7 +79,7 @@ export function deadLetter(
   add(DLQ_HEADERS.stage, stage);
   add(DLQ_HEADERS.errorClass, e.name.slice(0, 100));
   add(DLQ_HEADERS.errorCode, code);
-  add(DLQ_HEADERS.errorMessage, e.message.slice(0, 1000));
+  add(DLQ_HEADERS.errorMessage, (typeof rawCode === 'string' ? e.message : WITHHELD).slice(0, 1000));
   if (dropped > 0) add(DLQ_HEADERS.headersDropped, String(dropped));
 
   let key = record.key;
