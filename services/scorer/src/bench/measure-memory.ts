@@ -1,15 +1,15 @@
 /**
  * Bytes of card state per card at scale: fills a CardStore with N cards (default 1,000,000) through the
  * feature extractor and compares heap + array-buffer usage before and after, garbage collected.
- * Run: node --expose-gc --import tsx services/scorer/src/core/features/measure-memory.ts [cards]
+ * Run: node --expose-gc --import tsx services/scorer/src/bench/measure-memory.ts [cards]
  */
-import type { Transaction } from '../../../../../schemas/src/types.ts';
-import { CARD_RECORD_BYTES } from './card-layout.ts';
-import { CardStore } from './card-store.ts';
-import { FeatureExtractor } from './feature-extractor.ts';
-import { FEATURE_COUNT, FEATURE_NAMES } from './feature-names.ts';
-import { LABEL_DELAY_DAYS, WINDOWS_DAYS } from './feature-params.ts';
-import { TerminalAggregate } from './terminal-aggregate.ts';
+import type { Transaction } from '../../../../schemas/src/types.ts';
+import { CARD_RECORD_BYTES } from '../core/features/card-layout.ts';
+import { CardStore } from '../core/features/card-store.ts';
+import { FeatureExtractor } from '../core/features/feature-extractor.ts';
+import { FEATURE_COUNT, FEATURE_NAMES } from '../core/features/feature-names.ts';
+import { LABEL_DELAY_DAYS, WINDOWS_DAYS } from '../core/features/feature-params.ts';
+import { TerminalAggregate } from '../core/features/terminal-aggregate.ts';
 
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with node --expose-gc');

@@ -1,15 +1,15 @@
 /**
  * CPU cost of feature extraction per transaction: replays a synthetic, event-time-ordered stream (20,000 cards,
  * 2,000 terminals, 30 days, all channels, daily fraud labels) through one extractor after a warm-up run.
- * Run: node --import tsx services/scorer/src/core/features/bench-extract.ts [transactions] [cards]
+ * Run: node --import tsx services/scorer/src/bench/bench-extract.ts [transactions] [cards]
  */
-import { CHANNELS } from '../../../../../schemas/src/types.ts';
-import type { Label, Transaction } from '../../../../../schemas/src/types.ts';
-import { CardStore } from './card-store.ts';
-import { FeatureExtractor } from './feature-extractor.ts';
-import { FEATURE_COUNT, FEATURE_NAMES } from './feature-names.ts';
-import { DAY_MS, LABEL_DELAY_DAYS, WINDOWS_DAYS } from './feature-params.ts';
-import { TerminalAggregate } from './terminal-aggregate.ts';
+import { CHANNELS } from '../../../../schemas/src/types.ts';
+import type { Label, Transaction } from '../../../../schemas/src/types.ts';
+import { CardStore } from '../core/features/card-store.ts';
+import { FeatureExtractor } from '../core/features/feature-extractor.ts';
+import { FEATURE_COUNT, FEATURE_NAMES } from '../core/features/feature-names.ts';
+import { DAY_MS, LABEL_DELAY_DAYS, WINDOWS_DAYS } from '../core/features/feature-params.ts';
+import { TerminalAggregate } from '../core/features/terminal-aggregate.ts';
 
 const count = Number(process.argv[2] ?? 200_000);
 const CARDS = Number(process.argv[3] ?? 20_000);
