@@ -153,9 +153,12 @@ export class ScorerService {
     const batcher = new MicroBatcher(model, {
       maxRows: config.batchMaxRows,
       maxWaitMs: config.batchMaxWaitMs,
-      onModelCall: (rows, us) => {
-        metrics.recordLatency('model_call', us);
-        metrics.recordLatency('model_row', us / rows, rows);
+      timing: {
+        nowUs: () => performance.now() * 1000,
+        onModelCall: (rows, us) => {
+          metrics.recordLatency('model_call', us);
+          metrics.recordLatency('model_row', us / rows, rows);
+        },
       },
     });
     this.#closers.push({ name: 'batcher', close: () => Promise.resolve(batcher.close()) });

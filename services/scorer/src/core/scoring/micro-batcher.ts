@@ -17,8 +17,14 @@ export interface MicroBatcherOptions {
   readonly maxRows: number;
   /** How long the first queued row waits for company before the model runs anyway; 0 runs on the next tick. */
   readonly maxWaitMs: number;
-  /** Called after each model call with its row count and duration (µs). */
-  readonly onModelCall?: (rows: number, micros: number) => void;
+  /**
+   * Times each model call: `onModelCall` gets its row count and duration in µs by `nowUs`, a monotonic clock in
+   * microseconds that the caller gives (the core reads no clock of its own).
+   */
+  readonly timing?: {
+    readonly nowUs: () => number;
+    readonly onModelCall: (rows: number, micros: number) => void;
+  };
 }
 
 /**
@@ -91,7 +97,8 @@ export class MicroBatcher {
       filled += count;
     }
     this.#queuedRows -= filled;
-    const started = process.hrtime.bigint();
+    const timing = this.#options.timing;
+    const started = timing?.nowUs() ?? 0;
     try {
       await this.#model.score(this.#input, filled, this.#output);
     } catch (error) {
@@ -105,7 +112,7 @@ export class MicroBatcher {
       this.#removeSettled();
       return;
     }
-    this.#options.onModelCall?.(filled, Number(process.hrtime.bigint() - started) / 1000);
+    if (timing !== undefined) timing.onModelCall(filled, timing.nowUs() - started);
     for (const { p, from, count, at } of segments) {
       if (p.done < 0) continue;
       p.out.set(this.#output.subarray(at, at + count), from);

@@ -80,3 +80,26 @@ test('zero rows resolve at once without calling the model', async () => {
   await new MicroBatcher(model, { maxRows: 8, maxWaitMs: 1 }).score(new Float32Array(0), 0, new Float32Array(0));
   assert.deepEqual(model.calls, []);
 });
+
+test('each model call is timed by the clock it is given, with its row count', async () => {
+  const model = fakeModel();
+  let now = 1_000;
+  const timed: [number, number][] = [];
+  const slow: ModelPort = {
+    ...model,
+    score: (input, rows, out) => {
+      now += 250; // each call takes 250 µs on this clock
+      return model.score(input, rows, out);
+    },
+  };
+  const batcher = new MicroBatcher(slow, {
+    maxRows: 2,
+    maxWaitMs: 0,
+    timing: { nowUs: () => now, onModelCall: (rows, us) => timed.push([rows, us]) },
+  });
+  await batcher.score(rowsOf([1, 1], [2, 2], [3, 3]), 3, new Float32Array(3));
+  assert.deepEqual(timed, [
+    [2, 250],
+    [1, 250],
+  ]);
+});
