@@ -1,7 +1,9 @@
 import { resolve } from 'node:path';
 import { DEFAULT_INPUT_LIMITS, DEFAULT_OUTPUT_LIMITS, maxUtf8Bytes } from './core/limits.ts';
 import type { InputLimits, OutputLimits } from './core/limits.ts';
-import { ScorerError } from './errors.ts';
+import type { PolicyConfig } from './core/policy/policy-config.ts';
+import { validatePolicyConfig } from './core/policy/policy-config.ts';
+import { ScorerError, errorMessage } from './errors.ts';
 
 const root = resolve(import.meta.dirname, '..', '..', '..');
 
@@ -372,4 +374,33 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Sco
     limits,
     output,
   });
+}
+
+/**
+ * Below this amount (major units) a known card with no risk signal is approved by fail-closed rules alone.
+ * Not configurable yet.
+ */
+const SAFE_AMOUNT = 50;
+
+/**
+ * The policy of a scorer with this configuration and a model with these thresholds: a configured threshold
+ * overrides the model's. Invalid combinations (e.g. review above decline) are BAD_CONFIG.
+ */
+export function policyConfigOf(config: ScorerConfig, model: PolicyConfig['thresholds']): PolicyConfig {
+  const policy: PolicyConfig = {
+    thresholds: {
+      review: config.thresholds.review ?? model.review,
+      decline: config.thresholds.decline ?? model.decline,
+    },
+    reportedCardAction: config.reportedCardAction,
+    amountLimit: config.amountLimit,
+    failMode: config.degradedMode,
+    safeAmount: SAFE_AMOUNT,
+  };
+  try {
+    validatePolicyConfig(policy);
+  } catch (error) {
+    throw new ScorerError('BAD_CONFIG', `policy: ${errorMessage(error)}`);
+  }
+  return policy;
 }

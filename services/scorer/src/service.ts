@@ -7,11 +7,9 @@ import type { Label } from '../../../schemas/src/types.ts';
 import { parseFeatureSpec } from './core/features/feature-spec.ts';
 import { FeatureState } from './core/features/feature-state.ts';
 import type { ModelPort } from './core/model-port.ts';
-import type { PolicyConfig } from './core/policy/policy-config.ts';
-import { validatePolicyConfig } from './core/policy/policy-config.ts';
 import { MicroBatcher } from './core/scoring/micro-batcher.ts';
 import { ScoringPipeline } from './core/scoring/pipeline.ts';
-import type { ScorerConfig } from './config.ts';
+import { policyConfigOf, type ScorerConfig } from './config.ts';
 import { createDashboardApp } from './dashboard/app.ts';
 import { listen, type Listening } from './dashboard/listen.ts';
 import { ScorerError, errorMessage } from './errors.ts';
@@ -129,21 +127,7 @@ export class ScorerService {
     metrics.setModelVersion(model.info.version);
     this.#log.info({ model: model.info.version, spec: spec.version, path: config.modelPath }, 'model loaded');
 
-    const policy: PolicyConfig = {
-      thresholds: {
-        review: config.thresholds.review ?? model.info.thresholds.review,
-        decline: config.thresholds.decline ?? model.info.thresholds.decline,
-      },
-      reportedCardAction: config.reportedCardAction,
-      amountLimit: config.amountLimit,
-      failMode: config.degradedMode,
-      safeAmount: 50,
-    };
-    try {
-      validatePolicyConfig(policy);
-    } catch (error) {
-      throw new ScorerError('BAD_CONFIG', `policy: ${errorMessage(error)}`);
-    }
+    const policy = policyConfigOf(config, model.info.thresholds);
     const features = new FeatureState(spec, { trackChanges: true });
     const reportSizes = () => metrics.setStateSizes(features.cards.size, features.terminals.cells);
     reportSizes();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { HelpRequested, loadConfig } from '../src/config.ts';
+import { HelpRequested, loadConfig, policyConfigOf } from '../src/config.ts';
 import { DEFAULT_INPUT_LIMITS, DEFAULT_OUTPUT_LIMITS } from '../src/core/limits.ts';
 import { ScorerError } from '../src/errors.ts';
 
@@ -148,4 +148,18 @@ test('--help lists every flag with its variable and default, one line each, and 
   assert.ok(!help.text.includes('hunter2'), 'the environment is not printed');
   assert.ok(!help.text.includes(' 77 '), 'defaults are printed, not the values in use');
   assert.throws(() => loadConfig({}, ['-h']), HelpRequested);
+});
+
+test("the policy takes the model's thresholds unless configured, and refuses review above decline", () => {
+  const model = { review: 0.3, decline: 0.8 };
+  const own = policyConfigOf(loadConfig({}, []), model);
+  assert.deepEqual(own.thresholds, model);
+  assert.equal(own.amountLimit, Infinity);
+  const configured = policyConfigOf(loadConfig({ REVIEW_THRESHOLD: '0.5', AMOUNT_LIMIT: '2000' }, []), model);
+  assert.deepEqual(configured.thresholds, { review: 0.5, decline: 0.8 });
+  assert.equal(configured.amountLimit, 2000);
+  assert.throws(
+    () => policyConfigOf(loadConfig({ REVIEW_THRESHOLD: '0.9' }, []), model),
+    (e: unknown) => e instanceof ScorerError && e.code === 'BAD_CONFIG' && /policy/.test(e.message),
+  );
 });

@@ -9,9 +9,7 @@ import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createSchemaCodecs } from '../../../../schemas/src/codecs.ts';
-import type { PolicyConfig } from '../core/policy/policy-config.ts';
-import { validatePolicyConfig } from '../core/policy/policy-config.ts';
-import { loadConfig } from '../config.ts';
+import { loadConfig, policyConfigOf } from '../config.ts';
 import { readFeatureSpec } from '../export/read-feature-spec.ts';
 import { loadOnnxModel } from '../model/onnx-model.ts';
 import { benchInput } from './bench-input.ts';
@@ -100,14 +98,7 @@ async function main(): Promise<number> {
     specVersion: spec.version,
   });
   try {
-    const policy: PolicyConfig = {
-      thresholds: model.info.thresholds,
-      reportedCardAction: config.reportedCardAction,
-      amountLimit: Number.POSITIVE_INFINITY,
-      failMode: config.degradedMode,
-      safeAmount: 50,
-    };
-    validatePolicyConfig(policy);
+    const policy = policyConfigOf(config, model.info.thresholds);
     const generated = performance.now();
     const input = benchInput(o.count, o.days, codecs);
     const deps = { codecs, spec, model, policy, input };
