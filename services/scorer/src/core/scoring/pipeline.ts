@@ -10,17 +10,18 @@ import { deadLetter } from './dead-letter.ts';
 import type { InRecord, Outcome, RecordHeaders } from './records.ts';
 
 /**
- * Features of one transaction into `out[offset..offset+width)`, updating the card's state; `partition` is the
- * input partition the transaction came from (it owns the transaction's share of the terminal counts).
+ * What the pipeline needs of the feature state (`FeatureState`): the features of one transaction into
+ * `out[offset..offset+width)`, updating the card's state; `partition` is the input partition the transaction
+ * came from (it owns the transaction's share of the terminal counts).
  */
-export interface FeatureExtractor {
+export interface FeatureRows {
   readonly width: number;
   extract(tx: Transaction, out: Float32Array, offset: number, partition: number): void;
 }
 
 export interface PipelineDeps {
   readonly codecs: SchemaCodecs;
-  readonly features: FeatureExtractor;
+  readonly features: FeatureRows;
   readonly model: { score(features: Float32Array, rows: number, out: Float32Array): Promise<void> };
   /** Thresholds, hard rules and the fail mode of `decide` / `decideDegraded`. */
   readonly policy: PolicyConfig;
