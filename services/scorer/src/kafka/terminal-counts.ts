@@ -89,7 +89,7 @@ export class TerminalCountsSync {
    */
   async restore(partition: number, client: PartitionClient): Promise<number> {
     const terminals = this.#terminals;
-    terminals.clearSource(partition);
+    terminals.clearOwner(partition);
     let cells = 0;
     await readPartition(client, this.#topic, partition % this.#options.partitions, (key, value) => {
       if (this.#apply(key, value, partition)) cells++;

@@ -7,7 +7,7 @@ import { DAY_MS, HOUR_MS } from './feature-params.ts';
 import { checkFeatureSpec } from './feature-spec.ts';
 import type { FeatureSpec } from './feature-spec.ts';
 import { mccRiskGroup } from './mcc-risk.ts';
-import { DEFAULT_SOURCE } from './terminal-aggregate.ts';
+import { DEFAULT_OWNER } from './terminal-aggregate.ts';
 import type { TerminalAggregate } from './terminal-aggregate.ts';
 import { FeatureError } from '../../errors.ts';
 
@@ -16,8 +16,8 @@ export interface FeatureExtractorOptions {
   cards: CardStore;
   /** Shared by every extractor of the process (terminal windows are global). */
   terminals: TerminalAggregate;
-  /** Source (input partition) a transaction's terminal count is owned by when `extract` names none. Default 0. */
-  source?: number;
+  /** Owner (input partition) a transaction's terminal count is owned by when `extract` names none. Default 0. */
+  owner?: number;
 }
 
 /**
@@ -30,7 +30,7 @@ export class FeatureExtractor {
   readonly specVersion: string;
   readonly #cards: CardStore;
   readonly #terminals: TerminalAggregate;
-  readonly #source: number;
+  readonly #owner: number;
   readonly #terminalCounts: Float64Array;
 
   constructor(spec: FeatureSpec, options: FeatureExtractorOptions) {
@@ -45,15 +45,15 @@ export class FeatureExtractor {
     this.specVersion = spec.version;
     this.#cards = options.cards;
     this.#terminals = terminals;
-    this.#source = options.source ?? DEFAULT_SOURCE;
+    this.#owner = options.owner ?? DEFAULT_OWNER;
     this.#terminalCounts = new Float64Array(2 * spec.windowsDays.length);
   }
 
   /**
    * Writes the row of `tx` into `out[offset .. offset + width)` and updates card and terminal state, counting
-   * `tx` at its terminal as a transaction of `source` (the input partition it came from).
+   * `tx` at its terminal as a transaction of `owner` (the input partition it came from).
    */
-  extract(tx: Transaction, out: Float32Array, offset = 0, source = this.#source): void {
+  extract(tx: Transaction, out: Float32Array, offset = 0, owner = this.#owner): void {
     const t = tx.eventTime;
     out[offset + F.amount] = tx.amountMinor / 100;
     // 1970-01-01 was a Thursday: day 0 has weekday 4 (Sunday = 0).
@@ -66,7 +66,7 @@ export class FeatureExtractor {
     out[offset + F.mcc_risk_group] = mccRiskGroup(tx.mcc);
 
     const counts = this.#terminalCounts;
-    this.#terminals.observe(tx.terminalId, t, source, counts);
+    this.#terminals.observe(tx.terminalId, t, owner, counts);
     out[offset + F.terminal_tx_count_1d] = counts[0]!;
     out[offset + F.terminal_risk_1d] = risk(counts[1]!, counts[0]!);
     out[offset + F.terminal_tx_count_7d] = counts[2]!;
@@ -74,7 +74,7 @@ export class FeatureExtractor {
     out[offset + F.terminal_tx_count_30d] = counts[4]!;
     out[offset + F.terminal_risk_30d] = risk(counts[5]!, counts[4]!);
 
-    updateCardFeatures(this.#cards, tx, channel, out, offset, source);
+    updateCardFeatures(this.#cards, tx, channel, out, offset, owner);
   }
 }
 

@@ -3,7 +3,7 @@ import { CardStore } from './card-store.ts';
 import { FeatureExtractor } from './feature-extractor.ts';
 import { DAY_MS } from './feature-params.ts';
 import type { FeatureSpec } from './feature-spec.ts';
-import { DEFAULT_SOURCE, TerminalAggregate } from './terminal-aggregate.ts';
+import { DEFAULT_OWNER, TerminalAggregate } from './terminal-aggregate.ts';
 
 export interface FeatureStateOptions {
   cards?: CardStore;
@@ -53,7 +53,7 @@ export class FeatureState {
    * Writes the row of a validated `tx` into `out[offset..offset+width)` and folds `tx` into the state; its
    * terminal count is owned by `partition`, the input partition it came from (one source for a replay).
    */
-  extract(tx: Transaction, out: Float32Array, offset: number, partition: number = DEFAULT_SOURCE): void {
+  extract(tx: Transaction, out: Float32Array, offset: number, partition: number = DEFAULT_OWNER): void {
     const day = Math.floor(tx.eventTime / DAY_MS);
     if (day > this.#sweptDay) {
       this.#sweptDay = day;

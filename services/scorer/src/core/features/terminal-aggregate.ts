@@ -13,13 +13,13 @@ export interface TerminalAggregateOptions {
   maxAheadDays?: number;
 }
 
-/** Called with a source's count of one (terminal, day) cell. */
-export type CellVisitor = (source: number, terminalId: string, day: number, count: number) => void;
-/** Called with a (source, terminal, day) cell that has left the ring: its shared record can be deleted. */
-export type ExpiredVisitor = (source: number, terminalId: string, day: number) => void;
+/** Called with an owner's count of one (terminal, day) cell. */
+export type CellVisitor = (owner: number, terminalId: string, day: number, count: number) => void;
+/** Called with a (owner, terminal, day) cell that has left the ring: its shared record can be deleted. */
+export type ExpiredVisitor = (owner: number, terminalId: string, day: number) => void;
 
-/** The source of a transaction that names none (a replay has a single one). */
-export const DEFAULT_SOURCE = 0;
+/** The owner of a transaction that names none (a replay has a single one). */
+export const DEFAULT_OWNER = 0;
 const INITIAL_TERMINALS = 1024;
 const EMPTY = -1;
 /** Label ids looked at per `addLabel` for forgetting: keeps the id map bounded with no day-change stall. */
@@ -28,9 +28,9 @@ const LABEL_PRUNE_STEP = 8;
 /**
  * Per-terminal, per-day transaction and fraud counts (days are UTC days since the epoch) for the delayed
  * terminal features. Several scorer instances see disjoint parts of every terminal's traffic, so transaction
- * counts are kept per source, the input partition the transaction came from, and summed. Sources this instance
+ * counts are kept per owner, the input partition the transaction came from, and summed. Owners this instance
  * counts into are *owned* here: their changed cells are handed out to be shared (`drainDirty`), and so are their
- * cells that leave the ring (`drainExpired`). Other sources are set from the shared record (`setTransactions`,
+ * cells that leave the ring (`drainExpired`). Other owners are set from the shared record (`setTransactions`,
  * last-write-wins per cell, so replaying a compacted topic is idempotent).
  *
  * The newest day, against which "too old" and "too far ahead" are judged, moves with transactions only, so a
@@ -46,19 +46,19 @@ export class TerminalAggregate {
   readonly #maxWindow: number;
   readonly #slots = new Map<string, number>();
   readonly #ids: string[] = [];
-  readonly #sourceIndex = new Map<number, number>();
-  readonly #sourceIds: number[] = [];
+  readonly #ownerIndex = new Map<number, number>();
+  readonly #ownerIds: number[] = [];
   readonly #owned: boolean[] = [];
-  #sourceCounts: Uint32Array[] = [];
-  #sourceDirty: Uint8Array[] = [];
-  /** [sourceIndex, cell, ...] of owned cells changed since the last drain. */
+  #ownerCounts: Uint32Array[] = [];
+  #ownerDirty: Uint8Array[] = [];
+  /** [ownerIndex, cell, ...] of owned cells changed since the last drain. */
   #dirty: number[] = [];
-  /** [sourceIndex, slot, day, ...] of owned cells that left the ring, when tracked. */
+  /** [ownerIndex, slot, day, ...] of owned cells that left the ring, when tracked. */
   #expired: number[] = [];
   #trackExpired = false;
   #expirySlot = 0;
-  #lastSource: number | undefined;
-  #lastSourceIndex = -1;
+  #lastOwner: number | undefined;
+  #lastOwnerIndex = -1;
   #capacity = INITIAL_TERMINALS;
   #dayTag: Int32Array;
   #total: Uint32Array;
@@ -107,23 +107,23 @@ export class TerminalAggregate {
     return this.#newestDay;
   }
 
-  /** Adds `n` transactions of `source`; returns that source's new count for the day (-1: day out of range). */
-  addTransactions(terminalId: string, day: number, n: number, source: number = DEFAULT_SOURCE): number {
-    return this.#addAt(this.#slotFor(terminalId), day, n, source);
+  /** Adds `n` transactions of `owner`; returns that owner's new count for the day (-1: day out of range). */
+  addTransactions(terminalId: string, day: number, n: number, owner: number = DEFAULT_OWNER): number {
+    return this.#addAt(this.#slotFor(terminalId), day, n, owner);
   }
 
-  #addAt(slot: number, day: number, n: number, source: number): number {
+  #addAt(slot: number, day: number, n: number, owner: number): number {
     if (!this.#advance(day)) return -1;
     const cell = this.#cell(slot, day);
     if (cell < 0) return -1;
-    const s = this.#source(source);
-    // A source counted into here is published from here (a replay or a scorer that never names its partitions).
+    const s = this.#owner(owner);
+    // A owner counted into here is published from here (a replay or a scorer that never names its partitions).
     this.#owned[s] = true;
-    const counts = this.#sourceCounts[s]!;
+    const counts = this.#ownerCounts[s]!;
     const count = counts[cell]! + n;
     counts[cell] = count;
     this.#total[cell] = this.#total[cell]! + n;
-    const dirty = this.#sourceDirty[s]!;
+    const dirty = this.#ownerDirty[s]!;
     if (dirty[cell] === 0) {
       dirty[cell] = 1;
       this.#dirty.push(s, cell);
@@ -131,26 +131,26 @@ export class TerminalAggregate {
     return count;
   }
 
-  /** Sets `source`'s count for (terminal, day) from the shared record; 0 deletes it. False: day out of range. */
-  setTransactions(source: number, terminalId: string, day: number, n: number): boolean {
-    if (n === 0) return this.deleteTransactions(source, terminalId, day);
+  /** Sets `owner`'s count for (terminal, day) from the shared record; 0 deletes it. False: day out of range. */
+  setTransactions(owner: number, terminalId: string, day: number, n: number): boolean {
+    if (n === 0) return this.deleteTransactions(owner, terminalId, day);
     const cell = this.#cell(this.#slotFor(terminalId), day);
     if (cell < 0) return false;
-    const counts = this.#sourceCounts[this.#source(source)]!;
+    const counts = this.#ownerCounts[this.#owner(owner)]!;
     this.#total[cell] = this.#total[cell]! + n - counts[cell]!;
     counts[cell] = n;
     return true;
   }
 
   /**
-   * Forgets every count of `source` and what of it was pending (its state is about to be restored from the shared
-   * record); the source is no longer owned here.
+   * Forgets every count of `owner` and what of it was pending (its state is about to be restored from the shared
+   * record); the owner is no longer owned here.
    */
-  clearSource(source: number): void {
-    const s = this.#sourceIndex.get(source);
+  clearOwner(owner: number): void {
+    const s = this.#ownerIndex.get(owner);
     if (s === undefined) return;
-    this.release(source);
-    const counts = this.#sourceCounts[s]!;
+    this.release(owner);
+    const counts = this.#ownerCounts[s]!;
     for (let cell = 0; cell < counts.length; cell++) {
       const n = counts[cell]!;
       if (n !== 0) {
@@ -160,27 +160,27 @@ export class TerminalAggregate {
     }
   }
 
-  /** Forgets `source`'s count for (terminal, day), e.g. on a tombstone; false if there was none held. */
-  deleteTransactions(source: number, terminalId: string, day: number): boolean {
+  /** Forgets `owner`'s count for (terminal, day), e.g. on a tombstone; false if there was none held. */
+  deleteTransactions(owner: number, terminalId: string, day: number): boolean {
     const cell = this.#readCell(terminalId, day);
-    const s = this.#sourceIndex.get(source);
+    const s = this.#ownerIndex.get(owner);
     if (cell < 0 || s === undefined) return false;
-    const counts = this.#sourceCounts[s]!;
+    const counts = this.#ownerCounts[s]!;
     this.#total[cell] = this.#total[cell]! - counts[cell]!;
     counts[cell] = 0;
     return true;
   }
 
-  /** All sources' transactions of the terminal on that day. */
+  /** All owners' transactions of the terminal on that day. */
   transactions(terminalId: string, day: number): number {
     const cell = this.#readCell(terminalId, day);
     return cell < 0 ? 0 : this.#total[cell]!;
   }
 
-  transactionsFrom(source: number, terminalId: string, day: number): number {
+  transactionsFrom(owner: number, terminalId: string, day: number): number {
     const cell = this.#readCell(terminalId, day);
-    const s = this.#sourceIndex.get(source);
-    return cell < 0 || s === undefined ? 0 : this.#sourceCounts[s]![cell]!;
+    const s = this.#ownerIndex.get(owner);
+    return cell < 0 || s === undefined ? 0 : this.#ownerCounts[s]![cell]!;
   }
 
   /** Frauds on transactions of that day that count from the start (no report time). */
@@ -221,11 +221,11 @@ export class TerminalAggregate {
     else this.#windowCountsAt(slot, asOf, out);
   }
 
-  /** `windowCounts`, then one transaction of `source` on the day of `eventTime`: one map lookup for both. */
-  observe(terminalId: string, eventTime: number, source: number, out: Float64Array): void {
+  /** `windowCounts`, then one transaction of `owner` on the day of `eventTime`: one map lookup for both. */
+  observe(terminalId: string, eventTime: number, owner: number, out: Float64Array): void {
     const slot = this.#slotFor(terminalId);
     this.#windowCountsAt(slot, eventTime, out);
-    this.#addAt(slot, Math.floor(eventTime / DAY_MS), 1, source);
+    this.#addAt(slot, Math.floor(eventTime / DAY_MS), 1, owner);
   }
 
   #windowCountsAt(slot: number, asOf: number, out: Float64Array): void {
@@ -257,17 +257,17 @@ export class TerminalAggregate {
     }
   }
 
-  /** Makes `source` owned here: its changes are handed out by `drainDirty` and `drainExpired`. */
-  own(source: number): void {
-    this.#owned[this.#source(source)] = true;
+  /** Makes `owner` owned here: its changes are handed out by `drainDirty` and `drainExpired`. */
+  own(owner: number): void {
+    this.#owned[this.#owner(owner)] = true;
   }
 
-  /** Stops owning `source`: its unshared changes and expiries are forgotten, its counts stay as shared ones. */
-  release(source: number): void {
-    const s = this.#sourceIndex.get(source);
+  /** Stops owning `owner`: its unshared changes and expiries are forgotten, its counts stay as shared ones. */
+  release(owner: number): void {
+    const s = this.#ownerIndex.get(owner);
     if (s === undefined || this.#owned[s] !== true) return;
     this.#owned[s] = false;
-    const dirty = this.#sourceDirty[s]!;
+    const dirty = this.#ownerDirty[s]!;
     const kept: number[] = [];
     for (let i = 0; i < this.#dirty.length; i += 2) {
       if (this.#dirty[i] === s) dirty[this.#dirty[i + 1]!] = 0;
@@ -277,60 +277,60 @@ export class TerminalAggregate {
     this.#expired = this.#expired.filter((_, i, all) => all[i - (i % 3)] !== s);
   }
 
-  isOwned(source: number): boolean {
-    const s = this.#sourceIndex.get(source);
+  isOwned(owner: number): boolean {
+    const s = this.#ownerIndex.get(owner);
     return s !== undefined && this.#owned[s] === true;
   }
 
-  /** The sources owned here, ascending. */
-  ownedSources(): number[] {
-    return this.#sourceIds.filter((_, s) => this.#owned[s] === true).sort((a, b) => a - b);
+  /** The owners this instance counts into and shares, ascending. */
+  owners(): number[] {
+    return this.#ownerIds.filter((_, s) => this.#owned[s] === true).sort((a, b) => a - b);
   }
 
   /**
-   * Hands each owned (source, terminal, day) cell changed since the last drain to `visit` with its current
-   * count (what to share), and forgets that it changed; `only` limits it to some sources, the others stay
+   * Hands each owned (owner, terminal, day) cell changed since the last drain to `visit` with its current
+   * count (what to share), and forgets that it changed; `only` limits it to some owners, the others stay
    * pending. A cell emptied by the ring moving on is skipped (`drainExpired` names its old day). Returns how many.
    */
-  drainDirty(visit: CellVisitor, only?: (source: number) => boolean): number {
+  drainDirty(visit: CellVisitor, only?: (owner: number) => boolean): number {
     const dirty = this.#dirty;
     const kept: number[] = [];
     let n = 0;
     for (let i = 0; i < dirty.length; i += 2) {
       const s = dirty[i]!;
       const cell = dirty[i + 1]!;
-      const source = this.#sourceIds[s]!;
-      if (only !== undefined && !only(source)) {
+      const owner = this.#ownerIds[s]!;
+      if (only !== undefined && !only(owner)) {
         kept.push(s, cell);
         continue;
       }
-      this.#sourceDirty[s]![cell] = 0;
-      const count = this.#sourceCounts[s]![cell]!;
+      this.#ownerDirty[s]![cell] = 0;
+      const count = this.#ownerCounts[s]![cell]!;
       if (count === 0) continue;
-      visit(source, this.#ids[Math.floor(cell / this.ringDays)]!, this.#dayTag[cell]!, count);
+      visit(owner, this.#ids[Math.floor(cell / this.ringDays)]!, this.#dayTag[cell]!, count);
       n++;
     }
     this.#dirty = kept;
     return n;
   }
 
-  /** Owned cells changed and not yet drained, of the sources `only` accepts (all without it). */
-  pendingCells(only?: (source: number) => boolean): number {
+  /** Owned cells changed and not yet drained, of the owners `only` accepts (all without it). */
+  pendingCells(only?: (owner: number) => boolean): number {
     let n = 0;
-    for (let i = 0; i < this.#dirty.length; i += 2) if (only?.(this.#sourceIds[this.#dirty[i]!]!) ?? true) n++;
+    for (let i = 0; i < this.#dirty.length; i += 2) if (only?.(this.#ownerIds[this.#dirty[i]!]!) ?? true) n++;
     return n;
   }
 
   /**
-   * Marks a drained cell as changed again (its share did not get through), if `source` still owns it and the
+   * Marks a drained cell as changed again (its share did not get through), if `owner` still owns it and the
    * cell still holds that day. Returns whether it is pending now.
    */
-  markDirty(source: number, terminalId: string, day: number): boolean {
-    const s = this.#sourceIndex.get(source);
+  markDirty(owner: number, terminalId: string, day: number): boolean {
+    const s = this.#ownerIndex.get(owner);
     const cell = this.#readCell(terminalId, day);
     if (s === undefined || cell < 0 || this.#owned[s] !== true) return false;
-    if (this.#sourceDirty[s]![cell] === 0) {
-      this.#sourceDirty[s]![cell] = 1;
+    if (this.#ownerDirty[s]![cell] === 0) {
+      this.#ownerDirty[s]![cell] = 1;
       this.#dirty.push(s, cell);
     }
     return true;
@@ -362,35 +362,35 @@ export class TerminalAggregate {
     }
   }
 
-  /** Hands each retired (owned source, terminal, day) cell to `visit` once; `only` as in `drainDirty`. */
-  drainExpired(visit: ExpiredVisitor, only?: (source: number) => boolean): number {
+  /** Hands each retired (owned: owner, terminal, day) cell to `visit` once; `only` as in `drainDirty`. */
+  drainExpired(visit: ExpiredVisitor, only?: (owner: number) => boolean): number {
     const expired = this.#expired;
     const kept: number[] = [];
     let n = 0;
     for (let i = 0; i < expired.length; i += 3) {
-      const source = this.#sourceIds[expired[i]!]!;
-      if (only !== undefined && !only(source)) {
+      const owner = this.#ownerIds[expired[i]!]!;
+      if (only !== undefined && !only(owner)) {
         kept.push(expired[i]!, expired[i + 1]!, expired[i + 2]!);
         continue;
       }
-      visit(source, this.#ids[expired[i + 1]!]!, expired[i + 2]!);
+      visit(owner, this.#ids[expired[i + 1]!]!, expired[i + 2]!);
       n++;
     }
     this.#expired = kept;
     return n;
   }
 
-  /** Retires a cell again whose deletion did not get through, if `source` is still owned here. */
-  reExpire(source: number, terminalId: string, day: number): void {
-    const s = this.#sourceIndex.get(source);
+  /** Retires a cell again whose deletion did not get through, if `owner` is still owned here. */
+  reExpire(owner: number, terminalId: string, day: number): void {
+    const s = this.#ownerIndex.get(owner);
     const slot = this.#slots.get(terminalId);
     if (s !== undefined && slot !== undefined && this.#owned[s] === true) this.#expired.push(s, slot, day);
   }
 
   /** Moves owned counts of a cell leaving the ring (holding `day`) to the expired list and zeroes them. */
   #retire(slot: number, cell: number, day: number): void {
-    for (let s = 0; s < this.#sourceCounts.length; s++) {
-      const counts = this.#sourceCounts[s]!;
+    for (let s = 0; s < this.#ownerCounts.length; s++) {
+      const counts = this.#ownerCounts[s]!;
       const count = counts[cell]!;
       if (count === 0 || this.#owned[s] !== true) continue;
       if (this.#trackExpired) this.#expired.push(s, slot, day);
@@ -426,7 +426,7 @@ export class TerminalAggregate {
     this.#dayTag[cell] = day;
     this.#total[cell] = 0;
     this.#frauds[cell] = 0;
-    for (const counts of this.#sourceCounts) counts[cell] = 0;
+    for (const counts of this.#ownerCounts) counts[cell] = 0;
     return cell;
   }
 
@@ -441,21 +441,21 @@ export class TerminalAggregate {
     return slot;
   }
 
-  #source(source: number): number {
-    // Nearly every call names the same source as the one before.
-    if (source === this.#lastSource) return this.#lastSourceIndex;
-    let s = this.#sourceIndex.get(source);
+  #owner(owner: number): number {
+    // Nearly every call names the same owner as the one before.
+    if (owner === this.#lastOwner) return this.#lastOwnerIndex;
+    let s = this.#ownerIndex.get(owner);
     if (s === undefined) {
-      if (!Number.isInteger(source) || source < 0) throw new RangeError(`a source is a partition, got ${source}`);
-      s = this.#sourceIds.length;
-      this.#sourceIndex.set(source, s);
-      this.#sourceIds.push(source);
+      if (!Number.isInteger(owner) || owner < 0) throw new RangeError(`an owner is a partition, got ${owner}`);
+      s = this.#ownerIds.length;
+      this.#ownerIndex.set(owner, s);
+      this.#ownerIds.push(owner);
       this.#owned.push(false);
-      this.#sourceCounts.push(new Uint32Array(this.#capacity * this.ringDays));
-      this.#sourceDirty.push(new Uint8Array(this.#capacity * this.ringDays));
+      this.#ownerCounts.push(new Uint32Array(this.#capacity * this.ringDays));
+      this.#ownerDirty.push(new Uint8Array(this.#capacity * this.ringDays));
     }
-    this.#lastSource = source;
-    this.#lastSourceIndex = s;
+    this.#lastOwner = owner;
+    this.#lastOwnerIndex = s;
     return s;
   }
 
@@ -465,8 +465,8 @@ export class TerminalAggregate {
     this.#dayTag = grown(this.#dayTag, new Int32Array(cells).fill(EMPTY));
     this.#total = grown(this.#total, new Uint32Array(cells));
     this.#frauds = grown(this.#frauds, new Uint32Array(cells));
-    this.#sourceCounts = this.#sourceCounts.map((a) => grown(a, new Uint32Array(cells)));
-    this.#sourceDirty = this.#sourceDirty.map((a) => grown(a, new Uint8Array(cells)));
+    this.#ownerCounts = this.#ownerCounts.map((a) => grown(a, new Uint32Array(cells)));
+    this.#ownerDirty = this.#ownerDirty.map((a) => grown(a, new Uint8Array(cells)));
   }
 
   /** Moves the newest day to `day` of a transaction; false if `day` is too far ahead of it to be plausible. */

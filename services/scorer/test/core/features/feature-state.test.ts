@@ -40,6 +40,6 @@ test('a transaction counts at its terminal under the partition it came from', ()
     [state.terminals.transactionsFrom(3, 'T', day), state.terminals.transactionsFrom(0, 'T', day)],
     [1, 1],
   );
-  assert.deepEqual(state.terminals.ownedSources(), [0, 3]);
+  assert.deepEqual(state.terminals.owners(), [0, 3]);
   assert.equal(state.terminals.cells, state.terminals.ringDays);
 });

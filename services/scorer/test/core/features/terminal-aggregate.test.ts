@@ -234,7 +234,7 @@ test('draining some sources leaves the others pending, and a released source for
   agg.addTransactions('T', D0, 1, 0);
   agg.addTransactions('T', D0, 2, 1);
   agg.addTransactions('T', D0, 3, 2);
-  assert.deepEqual(agg.ownedSources(), [0, 1, 2]);
+  assert.deepEqual(agg.owners(), [0, 1, 2]);
   const seen: unknown[] = [];
   assert.equal(
     agg.drainDirty(
