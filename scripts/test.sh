@@ -4,5 +4,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh
 echo "== typecheck"; node_modules/.bin/tsc --noEmit -p tsconfig.json
-echo "== lint"; node_modules/.bin/eslint . && node_modules/.bin/prettier --check --log-level warn .
+echo "== lint"
+# One command per line: under set -e a failure on the left of && would not stop the script.
+node_modules/.bin/eslint .
+node_modules/.bin/prettier --check --log-level warn .
 echo "== tests"; node_modules/.bin/tsx scripts/run-tests.ts all "$@"
