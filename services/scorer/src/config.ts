@@ -23,6 +23,12 @@ export interface ScorerConfig {
    */
   readonly instanceId: string;
   /**
+   * The given `SCORER_INSTANCE_ID` (none when it was generated): the input consumer's static group membership
+   * (`group.instance.id`), so a restarted instance takes its place in the group at once, with its partitions,
+   * instead of waiting for its old member's session to time out and a rebalance.
+   */
+  readonly groupInstanceId: string | undefined;
+  /**
    * exactly-once: decisions, dead letters, state changelog records and the consumed offsets commit in one Kafka
    * transaction; at-least-once: offsets are committed after the decisions are acknowledged.
    */
@@ -84,7 +90,7 @@ const SETTINGS = {
     'SCORER_INSTANCE_ID',
     '--instance-id',
     '',
-    'names this instance (transactional id, private readers); keep it across restarts (default: generated)',
+    'names this instance (transactional id, static group membership); keep it across restarts (default: generated)',
   ],
   delivery: ['DELIVERY', '--delivery', 'exactly-once', 'exactly-once | at-least-once'],
   transactionIntervalMs: [
@@ -350,6 +356,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Sco
     clientId: name('clientId'),
     groupId,
     instanceId,
+    groupInstanceId: str('instanceId') || undefined,
     delivery: oneOf('delivery', ['exactly-once', 'at-least-once'] as const),
     transaction: Object.freeze({
       intervalMs: int('transactionIntervalMs', 1, 10_000),

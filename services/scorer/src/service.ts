@@ -293,7 +293,7 @@ export class ScorerService {
     );
     let window: TransactionWindow | undefined;
 
-    const input = this.#groupMember(base, config.groupId, 'transactions consumer', false);
+    const input = this.#groupMember(base, config.groupId, 'transactions consumer', false, config.groupInstanceId);
     input.consumer.on('consumer:group:join', () => (this.#consumerJoined = true));
     input.consumer.on('consumer:group:leave', () => (this.#consumerJoined = false));
     if (config.delivery === 'exactly-once') {
@@ -380,10 +380,11 @@ export class ScorerService {
    * A consumer of group `groupId` and a way to make it the group member on one topic. Unless `closedBySource`
    * (the transactions source closes its own member, after its last commit), it is closed with the service.
    */
-  #groupMember(base: BaseOptions, groupId: string, name: string, closedBy = true) {
+  #groupMember(base: BaseOptions, groupId: string, name: string, closedBy = true, groupInstanceId?: string) {
     const consumer = new Consumer({
       ...base,
       groupId,
+      ...(groupInstanceId === undefined ? {} : { groupInstanceId }),
       autocommit: false,
       maxWaitTime: FETCH_WAIT_MS,
       sessionTimeout: SESSION_TIMEOUT_MS,

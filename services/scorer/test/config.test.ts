@@ -163,3 +163,12 @@ test("the policy takes the model's thresholds unless configured, and refuses rev
     (e: unknown) => e instanceof ScorerError && e.code === 'BAD_CONFIG' && /policy/.test(e.message),
   );
 });
+
+test('a given instance id is also the static group membership; a generated one is not', () => {
+  const given = loadConfig({ SCORER_INSTANCE_ID: 'scorer-0' }, []);
+  assert.equal(given.instanceId, 'scorer-0');
+  assert.equal(given.groupInstanceId, 'scorer-0');
+  const generated = loadConfig({}, []);
+  assert.match(generated.instanceId, /^fraud-scorer-\d+-/);
+  assert.equal(generated.groupInstanceId, undefined);
+});
