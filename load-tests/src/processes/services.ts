@@ -66,6 +66,8 @@ export async function startScorer(
       ['--http-host', '127.0.0.1'],
       ['--http-port', String(port)],
       ['--group-id', groupId],
+      // The benchmarks' topics are theirs alone, deleted after the run: one replica on any cluster.
+      ['--topic-replication-factor', '1'],
       ['--topic-transactions', topics.transactions],
       ['--topic-decisions', topics.decisions],
       ['--topic-dlq', topics.deadLetters],

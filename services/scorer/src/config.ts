@@ -3,6 +3,8 @@ import { DEFAULT_INPUT_LIMITS, DEFAULT_OUTPUT_LIMITS, maxUtf8Bytes } from './cor
 import type { InputLimits, OutputLimits } from './core/limits.ts';
 import type { PolicyConfig } from './core/policy/policy-config.ts';
 import { validatePolicyConfig } from './core/policy/policy-config.ts';
+import { parseFlags } from '../../cli/src/flags.ts';
+import type { CommandSpec, FlagTable } from '../../cli/src/flags.ts';
 import { ScorerError, errorMessage } from './errors.ts';
 
 const root = resolve(import.meta.dirname, '..', '..', '..');
@@ -43,7 +45,10 @@ export interface ScorerConfig {
     readonly terminalCounts: string;
     readonly cardState: string;
   };
-  /** Replicas of the topics the scorer creates itself; -1: the broker's `default.replication.factor`. */
+  /**
+   * Replicas of the topics the scorer creates itself: 3 by default, as production clusters need; 1 on the
+   * embedded one-broker cluster; -1: the broker's `default.replication.factor`.
+   */
   readonly replicationFactor: number;
   readonly modelPath: string;
   readonly featureSpecPath: string;
@@ -70,318 +75,303 @@ export interface ScorerConfig {
   readonly output: OutputLimits;
 }
 
-/** Each setting: its environment variable, its command-line flag, its default, and what it is (for `--help`). */
-const SETTINGS = {
-  brokers: ['KAFKA_BROKERS', '--brokers', '127.0.0.1:19092', 'bootstrap servers, host:port[,host:port...]'],
-  tls: ['KAFKA_TLS', '--kafka-tls', 'false', 'TLS to the brokers: true | false'],
-  tlsCaFile: ['KAFKA_TLS_CA_FILE', '--kafka-tls-ca-file', '', 'PEM file of a private CA (default: the system CAs)'],
-  saslMechanism: [
-    'KAFKA_SASL_MECHANISM',
-    '--kafka-sasl-mechanism',
-    'none',
-    'none | plain | scram-sha-256 | scram-sha-512',
-  ],
-  saslUsername: ['KAFKA_SASL_USERNAME', '--kafka-sasl-username', '', 'SASL user name'],
-  // Environment only in practice: a flag would show the password in the process list.
-  saslPassword: ['KAFKA_SASL_PASSWORD', '--kafka-sasl-password', '', 'SASL password: set it in the environment'],
-  clientId: ['SCORER_CLIENT_ID', '--client-id', 'fraud-scorer', 'Kafka client id'],
-  groupId: ['SCORER_GROUP_ID', '--group-id', 'fraud-scorer', 'consumer group of the scorer instances'],
-  instanceId: [
-    'SCORER_INSTANCE_ID',
-    '--instance-id',
-    '',
-    'names this instance (transactional id, static group membership); keep it across restarts (default: generated)',
-  ],
-  delivery: ['DELIVERY', '--delivery', 'exactly-once', 'exactly-once | at-least-once'],
-  transactionIntervalMs: [
-    'TRANSACTION_INTERVAL_MS',
-    '--transaction-interval-ms',
-    '20',
-    'exactly-once: how long a transaction collects decisions before it commits',
-  ],
-  transactionMaxRecords: [
-    'TRANSACTION_MAX_RECORDS',
-    '--transaction-max-records',
-    '4000',
-    'exactly-once: input records per transaction at most',
-  ],
-  transactions: ['TOPIC_TRANSACTIONS', '--topic-transactions', 'transactions', 'input topic'],
-  labels: ['TOPIC_LABELS', '--topic-labels', 'transaction-labels', 'fraud reports, read whole by every instance'],
-  decisions: ['TOPIC_DECISIONS', '--topic-decisions', 'decisions', 'output topic'],
-  deadLetters: ['TOPIC_DLQ', '--topic-dlq', 'transactions.dlq', 'dead letters'],
-  terminalCounts: [
-    'TOPIC_TERMINAL_COUNTS',
-    '--topic-terminal-counts',
-    'terminal-day-counts',
-    'compacted, shared terminal counts',
-  ],
-  cardState: [
-    'TOPIC_CARD_STATE',
-    '--topic-card-state',
-    '',
-    'compacted changelog of card state, partitioned like the input (default: <group id>-card-state-changelog)',
-  ],
-  replicationFactor: [
-    'TOPIC_REPLICATION_FACTOR',
-    '--topic-replication-factor',
-    '',
-    "replicas of the topics the scorer creates (default: the broker's default.replication.factor)",
-  ],
-  modelPath: ['MODEL_PATH', '--model', resolve(root, 'model', 'fraud-model.onnx'), 'the ONNX model'],
-  featureSpecPath: [
-    'FEATURE_SPEC_PATH',
-    '--feature-spec',
-    resolve(root, 'model', 'feature-spec.json'),
-    'feature names, order and version',
-  ],
-  batchMaxRows: ['BATCH_MAX_ROWS', '--batch-max-rows', '64', 'rows per model call at most'],
-  batchMaxWaitMs: [
-    'BATCH_MAX_WAIT_MS',
-    '--batch-max-wait-ms',
-    '1',
-    'how long a row waits for company before the model runs',
-  ],
-  deadlineMs: [
-    'DEADLINE_MS',
-    '--deadline-ms',
-    '100',
-    "budget from the record's Kafka timestamp; later: rules only, degraded",
-  ],
-  degradedMode: ['DEGRADED_MODE', '--degraded-mode', 'fail-open', 'fail-open | fail-closed'],
-  reviewThreshold: ['REVIEW_THRESHOLD', '--review-threshold', '', "score cut-off for REVIEW (default: the model's)"],
-  declineThreshold: [
-    'DECLINE_THRESHOLD',
-    '--decline-threshold',
-    '',
-    "score cut-off for DECLINE (default: the model's)",
-  ],
-  amountLimit: [
-    'AMOUNT_LIMIT',
-    '--amount-limit',
-    '',
-    'amounts above this (major units) are at least reviewed (default: none)',
-  ],
-  reportedCardAction: [
-    'REPORTED_CARD_ACTION',
-    '--reported-card-action',
-    'APPROVE',
-    'least action for a card with a fraud report',
-  ],
-  httpHost: ['HTTP_HOST', '--http-host', '127.0.0.1', 'dashboard and metrics address'],
-  httpPort: ['HTTP_PORT', '--http-port', '8787', 'dashboard and metrics port (0: any free port)'],
-  metricsIntervalMs: ['METRICS_INTERVAL_MS', '--metrics-interval-ms', '10000', 'the "last interval" of the histograms'],
-  shutdownGraceMs: ['SHUTDOWN_GRACE_MS', '--shutdown-grace-ms', '15000', 'bound on a clean stop'],
-  deliveryTimeoutMs: [
-    'DELIVERY_TIMEOUT_MS',
-    '--delivery-timeout-ms',
-    '120000',
-    'how long a produce retries a transient failure before the scorer stops with PRODUCE_FAILED',
-  ],
-  logLevel: ['LOG_LEVEL', '--log-level', 'info', 'fatal | error | warn | info | debug | trace | silent'],
-  maxIdLength: [
-    'MAX_ID_LENGTH',
-    '--max-id-length',
-    String(DEFAULT_INPUT_LIMITS.maxIdLength),
-    'longest id or text field of a transaction or label, in characters; longer: dead letter',
-  ],
-  maxAmountMinor: [
-    'MAX_AMOUNT_MINOR',
-    '--max-amount-minor',
-    String(DEFAULT_INPUT_LIMITS.maxAmountMinor),
-    'largest amount in minor units; larger: dead letter',
-  ],
-  eventTimeMin: [
-    'EVENT_TIME_MIN',
-    '--event-time-min',
-    new Date(DEFAULT_INPUT_LIMITS.eventTimeMin).toISOString(),
-    'earliest event time (ISO 8601 or epoch ms); earlier: dead letter',
-  ],
-  maxFutureMs: [
-    'MAX_FUTURE_MS',
-    '--max-future-ms',
-    String(DEFAULT_INPUT_LIMITS.maxFutureMs),
-    'how far past now an event time may lie; later: dead letter',
-  ],
-  labelMaxSkewMs: [
-    'LABEL_MAX_SKEW_MS',
-    '--label-max-skew-ms',
-    String(DEFAULT_INPUT_LIMITS.labelMaxSkewMs),
-    "how far past now a label's reportedAt may lie; later: dead letter",
-  ],
-  maxMessageBytes: [
-    'MAX_MESSAGE_BYTES',
-    '--max-message-bytes',
-    String(DEFAULT_OUTPUT_LIMITS.maxMessageBytes),
-    "largest record produced (at most the broker's max.message.bytes); larger dead letters are cut",
-  ],
-} as const satisfies Record<string, readonly [env: string, flag: string, fallback: string, meaning: string]>;
-
-type Key = keyof typeof SETTINGS;
-
-function bad(key: Key, raw: string, expected: string): never {
-  const [envName, flag] = SETTINGS[key];
-  throw new ScorerError('BAD_CONFIG', `${flag} / ${envName} = '${raw}' is invalid: expected ${expected}`);
-}
-
-/** Thrown by `loadConfig` for `--help` / `-h`: print `text` and exit 0. */
-export class HelpRequested extends Error {
-  override readonly name = 'HelpRequested';
-  constructor(readonly text: string) {
-    super('help requested');
-  }
-}
-
-/** One line per setting: flag, variable, default, meaning. Defaults only: never a value from the environment. */
-export function helpText(): string {
-  const rows = Object.values(SETTINGS).map(([envName, flag, fallback, meaning]) => [
-    flag,
-    envName,
-    fallback === '' ? '-' : fallback,
-    meaning,
-  ]);
-  const widths = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r[c]!.length)));
-  const lines = rows.map((r) => `  ${r.map((cell, c) => (c < 3 ? cell.padEnd(widths[c]!) : cell)).join('  ')}`);
-  return [
-    'Usage: npm run scorer -- [--flag value | --flag=value]...',
-    'Every setting is a flag or an environment variable; a flag wins over the variable, which wins over the default.',
-    '',
-    `  ${['flag'.padEnd(widths[0]!), 'variable'.padEnd(widths[1]!), 'default'.padEnd(widths[2]!), 'meaning'].join('  ')}`,
-    ...lines,
-    '',
-  ].join('\n');
-}
+/** Each setting: its flag, its environment variable, its default and what it is; `--help` prints this table. */
+const COMMAND = {
+  usage: 'npm run scorer -- [--flag value | --flag=value]...',
+  notes:
+    'Every setting is a flag or an environment variable; a flag wins over the variable, which wins over the default.\n' +
+    'Exit codes: 0 stopped cleanly, 1 failed (start-up or running), 2 a bad flag or variable (BAD_FLAG).',
+  flags: {
+    brokers: { value: 'H:P,...', env: 'KAFKA_BROKERS', default: '127.0.0.1:19092', meaning: 'bootstrap servers' },
+    'kafka-tls': { value: 'BOOL', env: 'KAFKA_TLS', default: 'false', meaning: 'TLS to the brokers: true | false' },
+    'kafka-tls-ca-file': {
+      value: 'PATH',
+      env: 'KAFKA_TLS_CA_FILE',
+      meaning: 'PEM file of a private CA (default: the system CAs)',
+    },
+    'kafka-sasl-mechanism': {
+      value: 'NAME',
+      env: 'KAFKA_SASL_MECHANISM',
+      default: 'none',
+      meaning: 'none | plain | scram-sha-256 | scram-sha-512',
+    },
+    'kafka-sasl-username': { value: 'NAME', env: 'KAFKA_SASL_USERNAME', meaning: 'SASL user name' },
+    // Environment only in practice: a flag would show the password in the process list.
+    'kafka-sasl-password': {
+      value: 'TEXT',
+      env: 'KAFKA_SASL_PASSWORD',
+      meaning: 'SASL password: set it in the environment',
+      secret: true,
+    },
+    'client-id': { value: 'ID', env: 'SCORER_CLIENT_ID', default: 'fraud-scorer', meaning: 'Kafka client id' },
+    'group-id': {
+      value: 'ID',
+      env: 'SCORER_GROUP_ID',
+      default: 'fraud-scorer',
+      meaning: 'consumer group of the scorer instances',
+    },
+    'instance-id': {
+      value: 'ID',
+      env: 'SCORER_INSTANCE_ID',
+      meaning:
+        'names this instance (transactional id, static group membership); keep it across restarts (default: generated)',
+    },
+    delivery: {
+      value: 'MODE',
+      env: 'DELIVERY',
+      default: 'exactly-once',
+      meaning: 'exactly-once | at-least-once',
+    },
+    'transaction-interval-ms': {
+      value: 'MS',
+      env: 'TRANSACTION_INTERVAL_MS',
+      default: '20',
+      meaning: 'exactly-once: how long a transaction collects decisions before it commits',
+    },
+    'transaction-max-records': {
+      value: 'N',
+      env: 'TRANSACTION_MAX_RECORDS',
+      default: '4000',
+      meaning: 'exactly-once: input records per transaction at most',
+    },
+    'topic-transactions': { value: 'NAME', env: 'TOPIC_TRANSACTIONS', default: 'transactions', meaning: 'input topic' },
+    'topic-labels': {
+      value: 'NAME',
+      env: 'TOPIC_LABELS',
+      default: 'transaction-labels',
+      meaning: 'fraud reports, read whole by every instance',
+    },
+    'topic-decisions': { value: 'NAME', env: 'TOPIC_DECISIONS', default: 'decisions', meaning: 'output topic' },
+    'topic-dlq': { value: 'NAME', env: 'TOPIC_DLQ', default: 'transactions.dlq', meaning: 'dead letters' },
+    'topic-terminal-counts': {
+      value: 'NAME',
+      env: 'TOPIC_TERMINAL_COUNTS',
+      default: 'terminal-day-counts',
+      meaning: 'compacted, shared terminal counts',
+    },
+    'topic-card-state': {
+      value: 'NAME',
+      env: 'TOPIC_CARD_STATE',
+      meaning:
+        'compacted changelog of card state, partitioned like the input (default: <group id>-card-state-changelog)',
+    },
+    'topic-replication-factor': {
+      value: 'N',
+      env: 'TOPIC_REPLICATION_FACTOR',
+      default: '3',
+      meaning:
+        "replicas of the topics the scorer creates (1 on the embedded one-broker cluster; -1: the broker's default)",
+    },
+    model: {
+      value: 'PATH',
+      env: 'MODEL_PATH',
+      default: resolve(root, 'model', 'fraud-model.onnx'),
+      meaning: 'the ONNX model',
+    },
+    'feature-spec': {
+      value: 'PATH',
+      env: 'FEATURE_SPEC_PATH',
+      default: resolve(root, 'model', 'feature-spec.json'),
+      meaning: 'feature names, order and version',
+    },
+    'batch-max-rows': { value: 'N', env: 'BATCH_MAX_ROWS', default: '64', meaning: 'rows per model call at most' },
+    'batch-max-wait-ms': {
+      value: 'MS',
+      env: 'BATCH_MAX_WAIT_MS',
+      default: '1',
+      meaning: 'how long a row waits for company before the model runs',
+    },
+    'deadline-ms': {
+      value: 'MS',
+      env: 'DEADLINE_MS',
+      default: '100',
+      meaning: "budget from the record's Kafka timestamp; later: rules only, degraded",
+    },
+    'degraded-mode': {
+      value: 'MODE',
+      env: 'DEGRADED_MODE',
+      default: 'fail-open',
+      meaning: 'fail-open | fail-closed',
+    },
+    'review-threshold': {
+      value: 'P',
+      env: 'REVIEW_THRESHOLD',
+      meaning: "score cut-off for REVIEW (default: the model's)",
+    },
+    'decline-threshold': {
+      value: 'P',
+      env: 'DECLINE_THRESHOLD',
+      meaning: "score cut-off for DECLINE (default: the model's)",
+    },
+    'amount-limit': {
+      value: 'AMOUNT',
+      env: 'AMOUNT_LIMIT',
+      meaning: 'amounts above this (major units) are at least reviewed (default: none)',
+    },
+    'reported-card-action': {
+      value: 'ACTION',
+      env: 'REPORTED_CARD_ACTION',
+      default: 'APPROVE',
+      meaning: 'least action for a card with a fraud report',
+    },
+    'http-host': { value: 'HOST', env: 'HTTP_HOST', default: '127.0.0.1', meaning: 'dashboard and metrics address' },
+    'http-port': {
+      value: 'PORT',
+      env: 'HTTP_PORT',
+      default: '8787',
+      meaning: 'dashboard and metrics port (0: any free port)',
+    },
+    'metrics-interval-ms': {
+      value: 'MS',
+      env: 'METRICS_INTERVAL_MS',
+      default: '10000',
+      meaning: 'the "last interval" of the histograms',
+    },
+    'shutdown-grace-ms': { value: 'MS', env: 'SHUTDOWN_GRACE_MS', default: '15000', meaning: 'bound on a clean stop' },
+    'delivery-timeout-ms': {
+      value: 'MS',
+      env: 'DELIVERY_TIMEOUT_MS',
+      default: '120000',
+      meaning: 'how long a produce retries a transient failure before the scorer stops with PRODUCE_FAILED',
+    },
+    'log-level': {
+      value: 'LEVEL',
+      env: 'LOG_LEVEL',
+      default: 'info',
+      meaning: 'fatal | error | warn | info | debug | trace | silent',
+    },
+    'max-id-length': {
+      value: 'N',
+      env: 'MAX_ID_LENGTH',
+      default: String(DEFAULT_INPUT_LIMITS.maxIdLength),
+      meaning: 'longest id or text field of a transaction or label, in characters; longer: dead letter',
+    },
+    'max-amount-minor': {
+      value: 'N',
+      env: 'MAX_AMOUNT_MINOR',
+      default: String(DEFAULT_INPUT_LIMITS.maxAmountMinor),
+      meaning: 'largest amount in minor units; larger: dead letter',
+    },
+    'event-time-min': {
+      value: 'TIME',
+      env: 'EVENT_TIME_MIN',
+      default: new Date(DEFAULT_INPUT_LIMITS.eventTimeMin).toISOString(),
+      meaning: 'earliest event time (ISO 8601 or epoch ms); earlier: dead letter',
+    },
+    'max-future-ms': {
+      value: 'MS',
+      env: 'MAX_FUTURE_MS',
+      default: String(DEFAULT_INPUT_LIMITS.maxFutureMs),
+      meaning: 'how far past now an event time may lie; later: dead letter',
+    },
+    'label-max-skew-ms': {
+      value: 'MS',
+      env: 'LABEL_MAX_SKEW_MS',
+      default: String(DEFAULT_INPUT_LIMITS.labelMaxSkewMs),
+      meaning: "how far past now a label's reportedAt may lie; later: dead letter",
+    },
+    'max-message-bytes': {
+      value: 'N',
+      env: 'MAX_MESSAGE_BYTES',
+      default: String(DEFAULT_OUTPUT_LIMITS.maxMessageBytes),
+      meaning: "largest record produced (at most the broker's max.message.bytes); larger dead letters are cut",
+    },
+  },
+} as const satisfies CommandSpec<FlagTable>;
 
 /**
  * The scorer's whole configuration, from flags (`--http-port 8080` or `--http-port=8080`) over environment
- * variables over defaults; validated, frozen. The only place that reads `process.env` and `argv`.
+ * variables over defaults; validated, frozen. The only place that reads `process.env` and `argv`. A bad flag or
+ * variable throws `FlagError` (BAD_FLAG), `--help` throws `HelpRequested`.
  */
 export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): ScorerConfig {
-  if (argv.includes('--help') || argv.includes('-h')) throw new HelpRequested(helpText());
-  const byFlag = new Map<string, Key>(Object.entries(SETTINGS).map(([k, [, flag]]) => [flag, k as Key]));
-  const flags = new Map<Key, string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const eq = arg.indexOf('=');
-    const name = eq > 0 ? arg.slice(0, eq) : arg;
-    const key = byFlag.get(name);
-    if (key === undefined) throw new ScorerError('BAD_CONFIG', `unknown option '${name}'`);
-    const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
-    if (value === undefined) throw new ScorerError('BAD_CONFIG', `option ${name} needs a value`);
-    flags.set(key, value);
-  }
-  const str = (key: Key): string => flags.get(key) ?? (env[SETTINGS[key][0]] || SETTINGS[key][2]);
-  const int = (key: Key, min: number, max: number): number => {
-    const raw = str(key);
-    const value = Number(raw);
-    if (!/^\d+$/.test(raw.trim()) || value < min || value > max) bad(key, raw, `a whole number from ${min} to ${max}`);
-    return value;
-  };
-  const name = (key: Key): string => {
-    const raw = str(key);
-    if (!/^[A-Za-z0-9._-]{1,249}$/.test(raw)) bad(key, raw, 'a Kafka name of letters, digits, . _ -');
-    return raw;
-  };
-  const oneOf = <T extends string>(key: Key, allowed: readonly T[]): T => {
-    const raw = str(key);
-    if (!(allowed as readonly string[]).includes(raw)) bad(key, raw, allowed.join(' | '));
-    return raw as T;
-  };
-
-  const probability = (key: Key): number | null => {
-    const raw = str(key);
-    if (raw === '') return null;
-    const value = Number(raw);
-    if (!(value >= 0 && value <= 1)) bad(key, raw, 'a probability from 0 to 1');
-    return value;
-  };
-  const review = probability('reviewThreshold');
-  const decline = probability('declineThreshold');
+  const flags = parseFlags(COMMAND, argv, env);
+  const str = (name: Flag): string => flags.text(name);
+  const probability = (name: Flag): number | null => (str(name) === '' ? null : flags.number(name, 0, 1));
+  const review = probability('review-threshold');
+  const decline = probability('decline-threshold');
   if (review !== null && decline !== null && decline < review) {
-    bad('declineThreshold', String(decline), `at least the review threshold ${review}`);
+    flags.fail('decline-threshold', `at least the review threshold ${review}`);
   }
-  const amountRaw = str('amountLimit');
-  const amountLimit = amountRaw === '' ? Infinity : Number(amountRaw);
-  if (!(amountLimit > 0)) bad('amountLimit', amountRaw, 'a positive amount in major units');
+  const amountLimit = str('amount-limit') === '' ? Infinity : Number(str('amount-limit'));
+  if (!(amountLimit > 0)) flags.fail('amount-limit', 'a positive amount in major units');
 
-  const tlsRaw = str('tls');
-  if (tlsRaw !== 'true' && tlsRaw !== 'false') bad('tls', tlsRaw, 'true | false');
-  const mechanism = oneOf('saslMechanism', ['none', 'plain', 'scram-sha-256', 'scram-sha-512'] as const);
+  const tls = flags.oneOf('kafka-tls', ['true', 'false'] as const) === 'true';
+  const mechanism = flags.oneOf('kafka-sasl-mechanism', ['none', 'plain', 'scram-sha-256', 'scram-sha-512'] as const);
   let sasl: ScorerConfig['sasl'] = null;
   if (mechanism !== 'none') {
-    const username = str('saslUsername');
-    const password = str('saslPassword');
-    if (username === '') bad('saslUsername', '', `a user name for SASL ${mechanism}`);
-    if (password === '') bad('saslPassword', '', `a password for SASL ${mechanism}`);
+    const username = str('kafka-sasl-username');
+    const password = str('kafka-sasl-password');
+    if (username === '') flags.fail('kafka-sasl-username', `a user name for SASL ${mechanism}`);
+    if (password === '') flags.fail('kafka-sasl-password', `a password for SASL ${mechanism}`);
     sasl = Object.freeze({ mechanism, username, password });
   }
 
-  const brokers = str('brokers')
-    .split(',')
-    .map((b) => b.trim());
-  for (const b of brokers) if (!/^[^\s:]+:\d{1,5}$/.test(b)) bad('brokers', str('brokers'), 'host:port[,host:port...]');
-  const groupId = name('groupId');
+  const groupId = flags.kafkaName('group-id');
   const topics = {
-    transactions: name('transactions'),
-    labels: name('labels'),
-    decisions: name('decisions'),
-    deadLetters: name('deadLetters'),
-    terminalCounts: name('terminalCounts'),
-    cardState: str('cardState') === '' ? `${groupId}-card-state-changelog` : name('cardState'),
+    transactions: flags.kafkaName('topic-transactions'),
+    labels: flags.kafkaName('topic-labels'),
+    decisions: flags.kafkaName('topic-decisions'),
+    deadLetters: flags.kafkaName('topic-dlq'),
+    terminalCounts: flags.kafkaName('topic-terminal-counts'),
+    cardState: str('topic-card-state') === '' ? `${groupId}-card-state-changelog` : flags.kafkaName('topic-card-state'),
   };
-  const instanceId = str('instanceId') || `${groupId}-${process.pid}-${Date.now().toString(36)}`;
-  const eventTimeRaw = str('eventTimeMin');
-  const eventTimeMin = /^\d+$/.test(eventTimeRaw.trim()) ? Number(eventTimeRaw) : Date.parse(eventTimeRaw);
+  const givenInstanceId = str('instance-id') === '' ? undefined : flags.kafkaName('instance-id');
+  const eventTimeRaw = str('event-time-min');
+  const eventTimeMin = /^\d+$/.test(eventTimeRaw) ? Number(eventTimeRaw) : Date.parse(eventTimeRaw);
   if (!(eventTimeMin >= 0 && eventTimeMin < Date.now())) {
-    bad('eventTimeMin', eventTimeRaw, 'an ISO 8601 time or epoch milliseconds, from 1970 to now');
+    flags.fail('event-time-min', 'an ISO 8601 time or epoch milliseconds, from 1970 to now');
   }
   const DAY_MS = 86_400_000;
   const limits: InputLimits = Object.freeze({
-    maxIdLength: int('maxIdLength', 1, 4096),
-    maxAmountMinor: int('maxAmountMinor', 1, Number.MAX_SAFE_INTEGER),
+    maxIdLength: flags.int('max-id-length', 1, 4096),
+    maxAmountMinor: flags.int('max-amount-minor', 1, Number.MAX_SAFE_INTEGER),
     eventTimeMin,
-    maxFutureMs: int('maxFutureMs', 0, 366 * DAY_MS),
-    labelMaxSkewMs: int('labelMaxSkewMs', 0, 366 * DAY_MS),
+    maxFutureMs: flags.int('max-future-ms', 0, 366 * DAY_MS),
+    labelMaxSkewMs: flags.int('label-max-skew-ms', 0, 366 * DAY_MS),
   });
   const output: OutputLimits = Object.freeze({
     ...DEFAULT_OUTPUT_LIMITS,
     // At least 64 KiB: room for the bounded key and headers of a dead letter, and any decision of bounded ids.
-    maxMessageBytes: int('maxMessageBytes', 65_536, 100_000_000),
+    maxMessageBytes: flags.int('max-message-bytes', 65_536, 100_000_000),
     // The key of a record whose card id is within the bound is never cut.
     maxKeyBytes: Math.max(DEFAULT_OUTPUT_LIMITS.maxKeyBytes, maxUtf8Bytes(limits.maxIdLength)),
   });
   return Object.freeze({
-    brokers: Object.freeze(brokers),
-    tls: tlsRaw === 'true' ? Object.freeze({ caFile: str('tlsCaFile') || null }) : false,
+    brokers: Object.freeze(flags.brokers('brokers')),
+    tls: tls ? Object.freeze({ caFile: str('kafka-tls-ca-file') || null }) : false,
     sasl,
-    clientId: name('clientId'),
+    clientId: flags.kafkaName('client-id'),
     groupId,
-    instanceId,
-    groupInstanceId: str('instanceId') || undefined,
-    delivery: oneOf('delivery', ['exactly-once', 'at-least-once'] as const),
+    instanceId: givenInstanceId ?? `${groupId}-${process.pid}-${Date.now().toString(36)}`,
+    groupInstanceId: givenInstanceId,
+    delivery: flags.oneOf('delivery', ['exactly-once', 'at-least-once'] as const),
     transaction: Object.freeze({
-      intervalMs: int('transactionIntervalMs', 1, 10_000),
-      maxRecords: int('transactionMaxRecords', 1, 1_000_000),
+      intervalMs: flags.int('transaction-interval-ms', 1, 10_000),
+      maxRecords: flags.int('transaction-max-records', 1, 1_000_000),
     }),
     topics: Object.freeze(topics),
-    replicationFactor: str('replicationFactor') === '' ? -1 : int('replicationFactor', 1, 32),
-    modelPath: resolve(str('modelPath')),
-    featureSpecPath: resolve(str('featureSpecPath')),
-    batchMaxRows: int('batchMaxRows', 1, 4096),
-    batchMaxWaitMs: int('batchMaxWaitMs', 0, 1000),
-    deadlineMs: int('deadlineMs', 1, 600_000),
-    degradedMode: oneOf('degradedMode', ['fail-open', 'fail-closed'] as const),
+    replicationFactor: str('topic-replication-factor') === '-1' ? -1 : flags.int('topic-replication-factor', 1, 32),
+    modelPath: resolve(str('model')),
+    featureSpecPath: resolve(str('feature-spec')),
+    batchMaxRows: flags.int('batch-max-rows', 1, 4096),
+    batchMaxWaitMs: flags.int('batch-max-wait-ms', 0, 1000),
+    deadlineMs: flags.int('deadline-ms', 1, 600_000),
+    degradedMode: flags.oneOf('degraded-mode', ['fail-open', 'fail-closed'] as const),
     thresholds: Object.freeze({ review, decline }),
     amountLimit,
-    reportedCardAction: oneOf('reportedCardAction', ['APPROVE', 'REVIEW', 'DECLINE'] as const),
-    http: Object.freeze({ host: str('httpHost'), port: int('httpPort', 0, 65535) }),
-    metricsIntervalMs: int('metricsIntervalMs', 100, 3_600_000),
-    shutdownGraceMs: int('shutdownGraceMs', 100, 600_000),
-    deliveryTimeoutMs: int('deliveryTimeoutMs', 1_000, 3_600_000),
-    logLevel: oneOf('logLevel', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+    reportedCardAction: flags.oneOf('reported-card-action', ['APPROVE', 'REVIEW', 'DECLINE'] as const),
+    http: Object.freeze({ host: str('http-host'), port: flags.int('http-port', 0, 65535) }),
+    metricsIntervalMs: flags.int('metrics-interval-ms', 100, 3_600_000),
+    shutdownGraceMs: flags.int('shutdown-grace-ms', 100, 600_000),
+    deliveryTimeoutMs: flags.int('delivery-timeout-ms', 1_000, 3_600_000),
+    logLevel: flags.oneOf('log-level', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
     limits,
     output,
   });
 }
+
+type Flag = keyof typeof COMMAND.flags;
 
 /**
  * Below this amount (major units) a known card with no risk signal is approved by fail-closed rules alone.

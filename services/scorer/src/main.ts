@@ -1,20 +1,11 @@
 // The scorer process: configuration, logger, signals. Everything else is wired in service.ts.
-import { HelpRequested, loadConfig } from './config.ts';
-import { ScorerError, errorMessage } from './errors.ts';
+import { flagsOrExit } from '../../cli/src/flags.ts';
+import { loadConfig } from './config.ts';
+import { errorMessage } from './errors.ts';
 import { createLogger } from './observability/logger.ts';
 import { ScorerService } from './service.ts';
 
-let config;
-try {
-  config = loadConfig(process.env, process.argv.slice(2));
-} catch (error) {
-  if (error instanceof HelpRequested) {
-    console.log(error.text);
-    process.exit(0);
-  }
-  console.error(`scorer: ${error instanceof ScorerError ? `[${error.code}] ` : ''}${errorMessage(error)}`);
-  process.exit(2);
-}
+const config = flagsOrExit('scorer', () => loadConfig(process.env, process.argv.slice(2)));
 const log = createLogger(config.logLevel, 'scorer');
 let service: ScorerService;
 try {

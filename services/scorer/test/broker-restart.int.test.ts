@@ -58,7 +58,17 @@ test('a broker restart mid-stream: the scorer keeps running and every transactio
   // The test's own clients retry for longer than the outage.
   const clients = baseClientOptions([broker.address], 'broker-restart-test', 40);
   const scorer = await ScorerService.start(
-    loadConfig({ ...topics, KAFKA_BROKERS: broker.address, HTTP_PORT: '0', DEADLINE_MS: '60000', MODEL_PATH: '' }, []),
+    loadConfig(
+      {
+        ...topics,
+        KAFKA_BROKERS: broker.address,
+        TOPIC_REPLICATION_FACTOR: '1',
+        HTTP_PORT: '0',
+        DEADLINE_MS: '60000',
+        MODEL_PATH: '',
+      },
+      [],
+    ),
     createLogger('warn', 'broker-restart-test'),
   );
   cleanups.push(() => scorer.stop('test over'));

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { HelpRequested, loadConfig, policyConfigOf } from '../src/config.ts';
+import { FlagError, HelpRequested } from '../../cli/src/flags.ts';
+import { loadConfig, policyConfigOf } from '../src/config.ts';
 import { DEFAULT_INPUT_LIMITS, DEFAULT_OUTPUT_LIMITS } from '../src/core/limits.ts';
 import { ScorerError } from '../src/errors.ts';
 
@@ -11,6 +12,7 @@ test('defaults give a loopback dashboard, the local broker and the standard topi
   assert.equal(config.topics.transactions, 'transactions');
   assert.equal(config.topics.deadLetters, 'transactions.dlq');
   assert.equal(config.batchMaxRows, 64);
+  assert.equal(config.replicationFactor, 3, 'production clusters replicate');
   assert.ok(Object.isFrozen(config) && Object.isFrozen(config.topics));
 });
 
@@ -23,16 +25,18 @@ test('flags win over the environment, which wins over defaults', () => {
 
 for (const [env, argv, named] of [
   [{ BATCH_MAX_ROWS: '0' }, [], /--batch-max-rows \/ BATCH_MAX_ROWS = '0'/],
-  [{}, ['--http-port', '8o80'], /--http-port \/ HTTP_PORT = '8o80'/],
+  [{ HTTP_PORT: '80' }, ['--http-port', '8o80'], /^--http-port = '8o80'/],
   [{ DEGRADED_MODE: 'maybe' }, [], /DEGRADED_MODE = 'maybe'.*fail-open \| fail-closed/],
   [{ KAFKA_BROKERS: 'localhost' }, [], /KAFKA_BROKERS = 'localhost'/],
-  [{}, ['--colour', 'red'], /unknown option '--colour'/],
-  [{}, ['--model'], /option --model needs a value/],
+  [{}, ['--colour', 'red'], /Unknown option '--colour'/],
+  [{}, ['--model'], /'--model <value>' argument missing/],
+  [{}, ['--deadline-ms', '5', '--deadline-ms', '6'], /--deadline-ms is given twice/],
+  [{ TOPIC_REPLICATION_FACTOR: '0' }, [], /TOPIC_REPLICATION_FACTOR = '0'/],
 ] as const) {
   test(`a bad setting stops start-up with a message naming it (${String(named)})`, () => {
     assert.throws(
       () => loadConfig(env, argv),
-      (e: unknown) => e instanceof ScorerError && e.code === 'BAD_CONFIG' && named.test(e.message),
+      (e: unknown) => e instanceof FlagError && e.code === 'BAD_FLAG' && named.test(e.message),
     );
   });
 }
@@ -40,7 +44,7 @@ for (const [env, argv, named] of [
 test('SASL needs a user name and a password, and never puts the password in an error', () => {
   assert.throws(
     () => loadConfig({ KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'scorer' }, []),
-    /KAFKA_SASL_PASSWORD = ''.*password for SASL scram-sha-512/,
+    /KAFKA_SASL_PASSWORD is invalid: expected a password for SASL scram-sha-512/,
   );
   const config = loadConfig(
     {
@@ -119,7 +123,7 @@ for (const [env, named] of [
   test(`a bad limit stops start-up with a message naming it (${String(named)})`, () => {
     assert.throws(
       () => loadConfig(env, []),
-      (e: unknown) => e instanceof ScorerError && e.code === 'BAD_CONFIG' && named.test(e.message),
+      (e: unknown) => e instanceof FlagError && e.code === 'BAD_FLAG' && named.test(e.message),
     );
   });
 }
@@ -143,7 +147,7 @@ test('--help lists every flag with its variable and default, one line each, and 
   ] as const) {
     const line = lines.filter((l) => l.trimStart().startsWith(`${flag} `));
     assert.equal(line.length, 1, `one line for ${flag}`);
-    assert.match(line[0]!, new RegExp(`^\\s+${flag}\\s+${variable}\\s+${fallback.replace(/[.]/g, '\\.')}\\s`));
+    assert.match(line[0]!, new RegExp(`^\\s+${flag} \\S+\\s+${variable}\\s+${fallback.replace(/[.]/g, '\\.')}\\s`));
   }
   assert.ok(!help.text.includes('hunter2'), 'the environment is not printed');
   assert.ok(!help.text.includes(' 77 '), 'defaults are printed, not the values in use');

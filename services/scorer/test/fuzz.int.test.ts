@@ -130,6 +130,7 @@ async function run(
       ...topics,
       SCORER_INSTANCE_ID: instanceId,
       KAFKA_BROKERS: brokers.join(','),
+      TOPIC_REPLICATION_FACTOR: '1',
       HTTP_PORT: '0',
       DEADLINE_MS: '60000',
       METRICS_INTERVAL_MS: '200',

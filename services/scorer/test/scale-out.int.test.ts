@@ -101,6 +101,7 @@ async function decide(t: TestContext, instances: number, input: Input): Promise<
             SCORER_INSTANCE_ID: id,
             MODEL_PATH: process.env['MODEL_PATH'] ?? '',
             KAFKA_BROKERS: brokers.join(','),
+            TOPIC_REPLICATION_FACTOR: '1',
             HTTP_PORT: '0',
             // Nothing may be decided by rules alone because the machine is slow: that would differ by run.
             DEADLINE_MS: '600000',

@@ -21,6 +21,7 @@ async function startScorer(env: Record<string, string>) {
       ...env,
       MODEL_PATH: process.env['MODEL_PATH'] ?? '',
       KAFKA_BROKERS: testBrokers().join(','),
+      TOPIC_REPLICATION_FACTOR: '1',
       HTTP_PORT: '0',
       DEADLINE_MS: '60000',
       METRICS_INTERVAL_MS: '200',

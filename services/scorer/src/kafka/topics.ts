@@ -34,8 +34,19 @@ export async function createMissingTopics(
         configs: t.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
       });
     } catch (error) {
+      const ids = errorIds(error);
       // Another instance created it meanwhile.
-      if (!errorIds(error).includes('TOPIC_ALREADY_EXISTS')) throw error;
+      if (ids.includes('TOPIC_ALREADY_EXISTS')) continue;
+      if (ids.includes('INVALID_REPLICATION_FACTOR')) {
+        throw new ScorerError(
+          'BAD_CONFIG',
+          `cannot create ${t.name} with ${replicationFactor} replicas: the cluster has fewer brokers; ` +
+            'set TOPIC_REPLICATION_FACTOR (1 on a one-broker cluster such as the embedded one)',
+          false,
+          { cause: error },
+        );
+      }
+      throw error;
     }
   }
   const deadline = Date.now() + timeoutMs;

@@ -125,6 +125,7 @@ test(
         // MODEL_PATH lets the test run against a candidate model; by default it is the shipped one.
         MODEL_PATH: process.env['MODEL_PATH'] ?? '',
         KAFKA_BROKERS: brokers.join(','),
+        TOPIC_REPLICATION_FACTOR: '1',
         HTTP_PORT: '0',
         DEADLINE_MS: '60000',
         METRICS_INTERVAL_MS: '500',

@@ -72,6 +72,7 @@ test('Prometheus scrapes a running scorer: the p99, the decision rate and every 
       ...topics,
       MODEL_PATH: '',
       KAFKA_BROKERS: testBrokers().join(','),
+      TOPIC_REPLICATION_FACTOR: '1',
       HTTP_PORT: '0',
       DEADLINE_MS: '60000',
       METRICS_INTERVAL_MS: '500',
