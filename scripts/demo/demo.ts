@@ -12,11 +12,12 @@ import { ChildService } from '../../load-tests/src/processes/child-service.ts';
 import { loadConfig as loadSimConfig } from '../../services/producer-sim/src/config.ts';
 import { createSimulation } from '../../services/producer-sim/src/create-simulation.ts';
 import { systemClock } from '../../services/producer-sim/src/pacing/system-clock.ts';
+import { flagsOrExit } from '../../services/cli/src/flags.ts';
 import { runKafka } from '../../services/producer-sim/src/run-kafka.ts';
 import type { LatencySnapshot } from '../../services/scorer/src/metrics/snapshot.ts';
 import { SCORER_NODE_FLAGS } from '../../services/scorer/src/runtime-flags.ts';
 import { DecisionObserver } from './observer.ts';
-import { DEMO_USAGE, DemoFlagError, parseDemoOptions } from './options.ts';
+import { parseDemoOptions } from './options.ts';
 import { printSummary } from './summary.ts';
 
 const root = resolve(import.meta.dirname, '..', '..');
@@ -29,16 +30,8 @@ const TOPICS = {
 const say = (line: string) => console.log(`demo: ${line}`);
 
 async function main(): Promise<number> {
-  let options;
-  try {
-    options = parseDemoOptions(process.argv.slice(2));
-  } catch (error) {
-    if (error instanceof DemoFlagError) {
-      console.error(`demo: ${error.message}\n${DEMO_USAGE}`);
-      return 2;
-    }
-    throw error;
-  }
+  // --help exits 0, a bad flag 2 (BAD_FLAG), before anything is started.
+  const options = flagsOrExit('demo', () => parseDemoOptions(process.argv.slice(2)));
   const logDir = join(root, '.cache', 'demo');
   mkdirSync(logDir, { recursive: true });
   const brokerConfig = loadBrokerConfig(process.env);
@@ -73,7 +66,11 @@ async function main(): Promise<number> {
       name: 'scorer',
       script: 'services/scorer/src/main.ts',
       nodeFlags: SCORER_NODE_FLAGS,
-      args: ['--brokers', broker.address, '--http-port', String(options.httpPort), '--metrics-interval-ms', '1000'],
+      args: [
+        ['--brokers', broker.address, '--http-port', String(options.httpPort), '--metrics-interval-ms', '1000'],
+        // The embedded cluster has one broker: the topics the scorer creates get one replica.
+        ['--topic-replication-factor', '1'],
+      ].flat(),
       logFile: join(logDir, 'scorer.log'),
     });
     cleanups.push(() => scorer.stop());

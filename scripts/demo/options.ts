@@ -1,3 +1,6 @@
+import { parseFlags } from '../../services/cli/src/flags.ts';
+import type { CommandSpec, FlagTable } from '../../services/cli/src/flags.ts';
+
 export interface DemoOptions {
   /** Wall-clock run time; Infinity runs until Ctrl-C. */
   readonly durationMs: number;
@@ -13,77 +16,40 @@ export interface DemoOptions {
   readonly keepBroker: boolean;
 }
 
-export const DEMO_USAGE = `usage: npm run demo -- [--duration 60s|5m] [--rate 1000] [--http-port 8787] [--scenarios full|baseline] [--seed N] [--customers 1000] [--warmup-days 14] [--keep-broker]`;
+export const DEMO_COMMAND = {
+  usage: 'npm run demo -- [flags]',
+  notes: 'Exit codes: 0 done, 1 failed, 2 a bad flag (BAD_FLAG).',
+  flags: {
+    duration: { value: '60s|5m', meaning: 'wall-clock run time (default: until Ctrl-C)' },
+    rate: { value: 'N', default: '1000', meaning: 'transactions per second (1 to 100000)' },
+    'http-port': { value: 'N', default: '8787', meaning: "the scorer's HTTP port: dashboard, metrics, /readyz" },
+    scenarios: { value: 'full|baseline', default: 'full', meaning: "the simulator's scenario mix" },
+    seed: { value: 'N', default: '42', meaning: "the simulation's seed (0 to 2147483648)" },
+    customers: {
+      value: 'N',
+      default: '1000',
+      meaning: 'simulated customers, 10 to 5000000 (terminals: twice as many)',
+    },
+    'warmup-days': {
+      value: 'N',
+      default: '14',
+      meaning: 'simulated days at the start not counted in the detection figures (cold card state)',
+    },
+    'keep-broker': { meaning: 'leave a broker this demo started running at the end' },
+  },
+} as const satisfies CommandSpec<FlagTable>;
 
-export class DemoFlagError extends Error {
-  override readonly name = 'DemoFlagError';
-}
-
-function duration(raw: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(raw);
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
-  const ms = match ? Number(match[1]) * unit[match[2] as keyof typeof unit] : NaN;
-  if (!(ms > 0)) throw new DemoFlagError(`--duration '${raw}' must be a duration such as 60s, 5m or 1h`);
-  return ms;
-}
-
-function wholeNumber(flag: string, raw: string, min: number, max: number): number {
-  const value = Number(raw);
-  if (!/^\d+$/.test(raw) || value < min || value > max) {
-    throw new DemoFlagError(`${flag} '${raw}' must be a whole number from ${min} to ${max}`);
-  }
-  return value;
-}
-
+/** The demo's flags; a bad one throws `FlagError` (BAD_FLAG) naming it, `--help` throws `HelpRequested`. */
 export function parseDemoOptions(argv: readonly string[]): DemoOptions {
-  const options = {
-    durationMs: Infinity,
-    rate: 1000,
-    httpPort: 8787,
-    scenarios: 'full',
-    seed: 42,
-    customers: 1000,
-    warmupDays: 14,
-    keepBroker: false,
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const [flag, inline] = arg.includes('=')
-      ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
-      : [arg, undefined];
-    if (flag === '--keep-broker') {
-      options.keepBroker = true;
-      continue;
-    }
-    const value = inline ?? argv[++i];
-    if (value === undefined) throw new DemoFlagError(`${flag} needs a value`);
-    switch (flag) {
-      case '--duration':
-        options.durationMs = duration(value);
-        break;
-      case '--rate':
-        options.rate = wholeNumber(flag, value, 1, 100_000);
-        break;
-      case '--http-port':
-        options.httpPort = wholeNumber(flag, value, 1, 65_535);
-        break;
-      case '--scenarios':
-        if (value !== 'full' && value !== 'baseline')
-          throw new DemoFlagError(`--scenarios '${value}' must be full or baseline`);
-        options.scenarios = value;
-        break;
-      case '--customers':
-        options.customers = wholeNumber(flag, value, 10, 5_000_000);
-        break;
-      case '--warmup-days':
-        options.warmupDays = wholeNumber(flag, value, 0, 365);
-        break;
-      case '--seed':
-        options.seed = wholeNumber(flag, value, 0, 2 ** 31);
-        break;
-      default:
-        throw new DemoFlagError(`unknown option '${flag}'`);
-    }
-  }
-  return Object.freeze(options);
+  const flags = parseFlags(DEMO_COMMAND, argv);
+  return Object.freeze({
+    durationMs: flags.given('duration') ? flags.duration('duration', 1, Infinity) : Infinity,
+    rate: flags.int('rate', 1, 100_000),
+    httpPort: flags.int('http-port', 1, 65_535),
+    scenarios: flags.oneOf('scenarios', ['full', 'baseline']),
+    seed: flags.int('seed', 0, 2 ** 31),
+    customers: flags.int('customers', 10, 5_000_000),
+    warmupDays: flags.int('warmup-days', 0, 365),
+    keepBroker: flags.switch('keep-broker'),
+  });
 }

@@ -1,32 +1,20 @@
 import { loadBrokerConfig } from '../../../infra/kafka/config.ts';
+import { flagsOrExit } from '../../../services/cli/src/flags.ts';
 import { BenchError, errorMessage } from '../errors.ts';
 import { deleteBenchResources } from '../run/bench-setup.ts';
 import { runExactlyOnce } from './exactly-once.ts';
-import { EXACTLY_ONCE_USAGE, HELP, parseExactlyOnceFlags } from './exactly-once-flags.ts';
+import { parseExactlyOnceFlags } from './exactly-once-flags.ts';
 import { formatExactlyOnceReport, judgeExactlyOnce } from './exactly-once-report.ts';
 import { startOwnBroker, type OwnBroker } from './own-broker.ts';
 
-/** `npm run chaos -- exactly-once [flags]`; resolves with the process's exit code. */
+/**
+ * `npm run chaos -- exactly-once [flags]`; resolves with the process's exit code. `--help` (exit 0) and a bad flag
+ * (exit 2) end the process at once.
+ */
 export async function exactlyOnceCommand(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   const log = (line: string) => console.log(`chaos: ${line}`);
-  let flags;
-  try {
-    flags = parseExactlyOnceFlags(argv);
-  } catch (error) {
-    console.error(`chaos: ${errorMessage(error)}\n${EXACTLY_ONCE_USAGE}`);
-    return 2;
-  }
-  if (flags === HELP) {
-    console.log(EXACTLY_ONCE_USAGE);
-    return 0;
-  }
+  const flags = flagsOrExit('chaos', () => parseExactlyOnceFlags(argv, env));
   const given = env['KAFKA_BROKERS']?.split(',');
-  if (given !== undefined && flags.brokerRestarts > 0) {
-    console.error(
-      'chaos: exactly-once kills the broker, so it starts one of its own: unset KAFKA_BROKERS or pass --broker-restarts 0',
-    );
-    return 2;
-  }
   let broker: OwnBroker | undefined;
   const abort = new AbortController();
   // The run's scorers are SIGKILLed at once; the broker runs detached, so it is stopped here before the exit.

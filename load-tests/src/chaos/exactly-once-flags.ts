@@ -1,21 +1,42 @@
-import { parseArgs } from 'node:util';
-import { BenchError } from '../errors.ts';
+import { parseFlags } from '../../../services/cli/src/flags.ts';
+import type { CommandSpec, FlagTable } from '../../../services/cli/src/flags.ts';
 import type { Delivery } from './exactly-once-report.ts';
 
-export const EXACTLY_ONCE_USAGE = `usage: npm run chaos -- exactly-once [flags]
-  --transactions N      transactions sent (default 200000)
-  --rate N              transactions per second (default 1000)
-  --scorers N           scorer instances in the group (default 3)
-  --kills N             SIGKILLs of random live instances, each restarted under its instance id (default 20)
-  --broker-restarts N   SIGKILLs of the broker, each restarted after 10 s (default 1)
-  --rolling true|false  one rolling restart: SIGTERM each instance in turn, wait until it is ready (default true)
-  --delivery MODE       exactly-once | at-least-once, for the chaos run and the reference (default exactly-once)
-  --partitions N        partitions of the input topic (default 6)
-  --seed N              the transactions, the fault moments and the victims (default 42)
-Starts a broker of its own on KAFKA_PORT (default 19092) with its storage in a temporary folder, since it kills
-it; with KAFKA_BROKERS set it uses those brokers and needs --broker-restarts 0.
-Exit code 0 only if every transaction was decided, no scorer stopped by itself, every fault was carried out
-and, in exactly-once, no decision was duplicated and every one equals the uninterrupted reference's.`;
+// 1000/s makes 200,000 a 200 s stream: a killed instance is back only after its old member's session has
+// timed out (10 s and more), so 20 kills, a broker outage and a rolling restart need that long to land while
+// transactions still come (at 1500/s a third of the kills fell after the last send).
+export const EXACTLY_ONCE_COMMAND = {
+  usage: 'npm run chaos -- exactly-once [flags]',
+  notes:
+    'Starts a broker of its own on KAFKA_PORT (default 19092) with its storage in a temporary folder, since it kills\n' +
+    'it; with KAFKA_BROKERS set it uses those brokers and needs --broker-restarts 0.\n' +
+    'Exit code 0 only if every transaction was decided, no scorer stopped by itself, every fault was carried out\n' +
+    "and, in exactly-once, no decision was duplicated and every one equals the uninterrupted reference's;\n" +
+    '2 a bad flag (BAD_FLAG).',
+  flags: {
+    transactions: { value: 'N', default: '200000', meaning: 'transactions sent' },
+    rate: { value: 'N', default: '1000', meaning: 'transactions per second' },
+    scorers: { value: 'N', default: '3', meaning: 'scorer instances in the group' },
+    kills: {
+      value: 'N',
+      default: '20',
+      meaning: 'SIGKILLs of random live instances, each restarted under its instance id',
+    },
+    'broker-restarts': { value: 'N', default: '1', meaning: 'SIGKILLs of the broker, each restarted after 10 s' },
+    rolling: {
+      value: 'true|false',
+      default: 'true',
+      meaning: 'one rolling restart: SIGTERM each instance in turn, wait until it is ready',
+    },
+    delivery: {
+      value: 'MODE',
+      default: 'exactly-once',
+      meaning: 'exactly-once | at-least-once, for the chaos run and the reference',
+    },
+    partitions: { value: 'N', default: '6', meaning: 'partitions of the input topic' },
+    seed: { value: 'N', default: '42', meaning: 'the transactions, the fault moments and the victims' },
+  },
+} as const satisfies CommandSpec<FlagTable>;
 
 export interface ExactlyOnceFlags {
   readonly transactions: number;
@@ -29,62 +50,33 @@ export interface ExactlyOnceFlags {
   readonly seed: number;
 }
 
-/** `--help` was asked for: print the usage and exit 0. */
-export const HELP = 'help';
+const MAX = Number.MAX_SAFE_INTEGER;
 
-/** The scenario's flags (after `exactly-once`); a bad one is a BAD_FLAG naming it. */
-export function parseExactlyOnceFlags(argv: readonly string[]): ExactlyOnceFlags | typeof HELP {
-  let values;
-  try {
-    values = parseArgs({
-      args: [...argv],
-      strict: true,
-      options: {
-        transactions: { type: 'string' },
-        rate: { type: 'string' },
-        scorers: { type: 'string' },
-        kills: { type: 'string' },
-        'broker-restarts': { type: 'string' },
-        rolling: { type: 'string' },
-        delivery: { type: 'string' },
-        partitions: { type: 'string' },
-        seed: { type: 'string' },
-        help: { type: 'boolean' },
-      },
-    }).values;
-  } catch (error) {
-    throw new BenchError('BAD_FLAG', error instanceof Error ? error.message : String(error));
-  }
-  if (values.help) return HELP;
-  const whole = (name: keyof typeof values, fallback: number, min: number): number => {
-    const raw = values[name];
-    if (raw === undefined) return fallback;
-    const value = Number(raw);
-    if (typeof raw !== 'string' || !/^\d+$/.test(raw) || value < min || !Number.isSafeInteger(value)) {
-      throw new BenchError('BAD_FLAG', `--${name} must be a whole number of at least ${min}, got '${String(raw)}'`);
-    }
-    return value;
+/**
+ * The scenario's flags (after `exactly-once`): a bad one throws `FlagError` (BAD_FLAG) naming it, `--help`
+ * throws `HelpRequested`. With `KAFKA_BROKERS` set the broker cannot be killed, so `--broker-restarts` must be 0.
+ */
+export function parseExactlyOnceFlags(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = {},
+): ExactlyOnceFlags {
+  const flags = parseFlags(EXACTLY_ONCE_COMMAND, argv, env);
+  const parsed: ExactlyOnceFlags = {
+    transactions: flags.int('transactions', 1, MAX),
+    rate: flags.int('rate', 1, MAX),
+    scorers: flags.int('scorers', 1, MAX),
+    kills: flags.int('kills', 0, MAX),
+    brokerRestarts: flags.int('broker-restarts', 0, MAX),
+    rolling: flags.oneOf('rolling', ['true', 'false']) === 'true',
+    delivery: flags.oneOf('delivery', ['exactly-once', 'at-least-once'] as const),
+    partitions: flags.int('partitions', 1, MAX),
+    seed: flags.int('seed', 0, MAX),
   };
-  const rolling = values.rolling ?? 'true';
-  if (rolling !== 'true' && rolling !== 'false') {
-    throw new BenchError('BAD_FLAG', `--rolling must be true or false, got '${rolling}'`);
+  if (env['KAFKA_BROKERS'] !== undefined && parsed.brokerRestarts > 0) {
+    flags.fail(
+      'broker-restarts',
+      '0 with KAFKA_BROKERS set (exactly-once kills the broker, so it starts one of its own: unset KAFKA_BROKERS or pass --broker-restarts 0)',
+    );
   }
-  const delivery = values.delivery ?? 'exactly-once';
-  if (delivery !== 'exactly-once' && delivery !== 'at-least-once') {
-    throw new BenchError('BAD_FLAG', `--delivery must be exactly-once or at-least-once, got '${delivery}'`);
-  }
-  // 1000/s makes 200,000 a 200 s stream: a killed instance is back only after its old member's session has
-  // timed out (10 s and more), so 20 kills, a broker outage and a rolling restart need that long to land while
-  // transactions still come (at 1500/s a third of the kills fell after the last send).
-  return {
-    transactions: whole('transactions', 200_000, 1),
-    rate: whole('rate', 1000, 1),
-    scorers: whole('scorers', 3, 1),
-    kills: whole('kills', 20, 0),
-    brokerRestarts: whole('broker-restarts', 1, 0),
-    rolling: rolling === 'true',
-    delivery,
-    partitions: whole('partitions', 6, 1),
-    seed: whole('seed', 42, 0),
-  };
+  return parsed;
 }

@@ -1,7 +1,8 @@
 // `npm run bench:restore -- [flags]`: how long a scorer takes to restore its card state from the changelog.
 import { Consumer, Producer, type MessageToProduce } from '@platformatic/kafka';
-import { parseArgs } from 'node:util';
 import { ensureTopics } from '../../../infra/kafka/topics.ts';
+import { flagsOrExit, parseFlags } from '../../../services/cli/src/flags.ts';
+import type { CommandSpec, FlagTable } from '../../../services/cli/src/flags.ts';
 import { Tokens } from '../../../services/producer-sim/src/core/tokens.ts';
 import { CARD_RECORD_BYTES } from '../../../services/scorer/src/core/features/card-layout.ts';
 import { CardStore } from '../../../services/scorer/src/core/features/card-store.ts';
@@ -16,45 +17,36 @@ import type { Transaction } from '../../../schemas/src/types.ts';
 import { deleteBenchResources, useBrokers } from '../run/bench-setup.ts';
 import { CleanupStack } from '../run/cleanup-stack.ts';
 
-const USAGE = `usage: npm run bench:restore -- [flags]
-  --cards N,N,...   card counts restored, one changelog each (default 100000,1000000)
-  --partitions N    partitions of the changelog, all restored at once as one scorer takes them (default 6)
-  --passes N        restores of each changelog, each into an empty store (default 3)
-  --seed N          picks the card ids and their transactions (default 7)
-Uses KAFKA_BROKERS when set; otherwise the embedded broker (KAFKA_PORT), started and stopped if not running.`;
+const COMMAND = {
+  usage: 'npm run bench:restore -- [flags]',
+  notes:
+    'Uses KAFKA_BROKERS when set; otherwise the embedded broker (KAFKA_PORT), started and stopped if not running.\n' +
+    'Exit code 2 on a bad flag (BAD_FLAG).',
+  flags: {
+    cards: { value: 'N,N,...', default: '100000,1000000', meaning: 'card counts restored, one changelog each' },
+    partitions: {
+      value: 'N',
+      default: '6',
+      meaning: 'partitions of the changelog, all restored at once as one scorer takes them',
+    },
+    passes: { value: 'N', default: '3', meaning: 'restores of each changelog, each into an empty store' },
+    seed: { value: 'N', default: '7', meaning: 'picks the card ids and their transactions' },
+  },
+} as const satisfies CommandSpec<FlagTable>;
 
-const { values } = (() => {
-  try {
-    return parseArgs({
-      options: {
-        cards: { type: 'string', default: '100000,1000000' },
-        partitions: { type: 'string', default: '6' },
-        passes: { type: 'string', default: '3' },
-        seed: { type: 'string', default: '7' },
-        help: { type: 'boolean' },
-      },
-    });
-  } catch (error) {
-    console.error(`bench:restore: ${(error as Error).message}\n${USAGE}`);
-    process.exit(2);
-  }
-})();
-if (values.help) {
-  console.log(USAGE);
-  process.exit(0);
-}
-function positive(name: string, text: string): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n <= 0) {
-    console.error(`bench:restore: --${name} must be positive integers, got ${text}\n${USAGE}`);
-    process.exit(2);
-  }
-  return n;
-}
-const sizes = values.cards.split(',').map((s) => positive('cards', s));
-const partitions = positive('partitions', values.partitions);
-const passes = positive('passes', values.passes);
-const seed = positive('seed', values.seed);
+const MAX = Number.MAX_SAFE_INTEGER;
+const { sizes, partitions, passes, seed } = flagsOrExit('bench:restore', () => {
+  const flags = parseFlags(COMMAND, process.argv.slice(2));
+  const sizes = flags.list('cards').map(Number);
+  if (!sizes.every((n) => Number.isSafeInteger(n) && n > 0))
+    flags.fail('cards', 'positive whole numbers, comma-separated');
+  return {
+    sizes,
+    partitions: flags.int('partitions', 1, MAX),
+    passes: flags.int('passes', 1, MAX),
+    seed: flags.int('seed', 1, MAX),
+  };
+});
 
 const START = Date.UTC(2025, 0, 6);
 const TX_PER_CARD = 3;

@@ -85,7 +85,7 @@ export class FeatureError extends CodedError<FeatureErrorCode> {
   }
 }
 
-export type ExportErrorCode = 'BAD_ARGS' | 'INPUT_MISSING' | 'INPUT_MALFORMED' | 'TRUTH_MISMATCH';
+export type ExportErrorCode = 'INPUT_MISSING' | 'INPUT_MALFORMED' | 'TRUTH_MISMATCH';
 
 /** A failure of the training export CLI. */
 export class ExportError extends CodedError<ExportErrorCode> {

@@ -3,14 +3,31 @@
  * last transactions spread over 60 days, then, for five successive days, times one whole `evictIdle` pass (what
  * the scorer ran at each new event day before) against a pass in `evictIdleStep` steps of `step` cards (default
  * 256, what FeatureState runs per transaction), reporting the longest and the 99th-percentile step.
- * Run: node --import tsx services/scorer/src/bench/eviction-stall.ts [cards] [step]
+ * Run: node --import tsx services/scorer/src/bench/eviction-stall.ts [--cards 1000000] [--step 256]   (--help)
  */
+import { flagsOrExit, parseFlags } from '../../../cli/src/flags.ts';
+import type { CommandSpec, FlagTable } from '../../../cli/src/flags.ts';
 import { CARD_RECORD_BYTES, LAST_TIME_F64 } from '../core/features/card-layout.ts';
 import { CardStore, PAGE_MASK } from '../core/features/card-store.ts';
 import { DAY_MS } from '../core/features/feature-params.ts';
 
-const cards = Number(process.argv[2] ?? 1_000_000);
-const step = Number(process.argv[3] ?? 256);
+const COMMAND = {
+  usage: 'node --import tsx services/scorer/src/bench/eviction-stall.ts [flags]',
+  notes: 'Prints one JSON object: the whole passes and the steps, in milliseconds. Exit code 2 on a bad flag.',
+  flags: {
+    cards: { value: 'N', default: '1000000', meaning: 'cards in the store, their last transactions over 60 days' },
+    step: {
+      value: 'N',
+      default: '256',
+      meaning: 'cards per evictIdleStep step (what FeatureState runs per transaction)',
+    },
+  },
+} as const satisfies CommandSpec<FlagTable>;
+
+const { cards, step } = flagsOrExit('eviction-stall', () => {
+  const flags = parseFlags(COMMAND, process.argv.slice(2));
+  return { cards: flags.int('cards', 1, Number.MAX_SAFE_INTEGER), step: flags.int('step', 1, Number.MAX_SAFE_INTEGER) };
+});
 const START = Date.UTC(2025, 0, 1);
 
 function filled(): CardStore {

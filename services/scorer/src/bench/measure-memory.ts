@@ -1,9 +1,11 @@
 /**
  * Bytes of card state per card at scale: fills a CardStore with N cards (default 1,000,000) through the
  * feature extractor and compares heap + array-buffer usage before and after, garbage collected.
- * Run: node --expose-gc --import tsx services/scorer/src/bench/measure-memory.ts [cards]
+ * Run: node --expose-gc --import tsx services/scorer/src/bench/measure-memory.ts [--cards 1000000]   (--help)
  */
 import type { Transaction } from '../../../../schemas/src/types.ts';
+import { flagsOrExit, parseFlags } from '../../../cli/src/flags.ts';
+import type { CommandSpec, FlagTable } from '../../../cli/src/flags.ts';
 import { CARD_RECORD_BYTES } from '../core/features/card-layout.ts';
 import { CardStore } from '../core/features/card-store.ts';
 import { FeatureExtractor } from '../core/features/feature-extractor.ts';
@@ -11,9 +13,19 @@ import { FEATURE_COUNT, FEATURE_NAMES } from '../core/features/feature-names.ts'
 import { LABEL_DELAY_DAYS, WINDOWS_DAYS } from '../core/features/feature-params.ts';
 import { TerminalAggregate } from '../core/features/terminal-aggregate.ts';
 
+const COMMAND = {
+  usage: 'node --expose-gc --import tsx services/scorer/src/bench/measure-memory.ts [flags]',
+  notes: 'Prints one JSON object: bytes per card and in all. Exit code 2 on a bad flag.',
+  flags: {
+    cards: { value: 'N', default: '1000000', meaning: 'cards filled into the store through the feature extractor' },
+  },
+} as const satisfies CommandSpec<FlagTable>;
+
+const cards = flagsOrExit('measure-memory', () =>
+  parseFlags(COMMAND, process.argv.slice(2)).int('cards', 1, Number.MAX_SAFE_INTEGER),
+);
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with node --expose-gc');
-const cards = Number(process.argv[2] ?? 1_000_000);
 const TERMINALS = 1000;
 const START = Date.UTC(2025, 0, 1);
 

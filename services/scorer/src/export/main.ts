@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
-import { FeatureError } from '../errors.ts';
-import { parseExportArgs, USAGE } from './export-args.ts';
-import { ExportError } from '../errors.ts';
+import { flagsOrExit } from '../../../cli/src/flags.ts';
+import { ExportError, FeatureError } from '../errors.ts';
+import { parseExportArgs } from './export-args.ts';
 import { exportFeatures } from './export-features.ts';
 import { readFeatureSpec } from './read-feature-spec.ts';
 import { locateSimFiles } from './sim-files.ts';
@@ -9,12 +9,9 @@ import { locateSimFiles } from './sim-files.ts';
 /** Feature export for training: `tsx services/scorer/src/export/main.ts --in DIR --out FILE.csv`. */
 async function main(): Promise<number> {
   const started = performance.now();
+  // --help exits 0, a bad flag 2 (BAD_FLAG).
+  const args = flagsOrExit('feature export', () => parseExportArgs(process.argv.slice(2)));
   try {
-    const args = parseExportArgs(process.argv.slice(2));
-    if (args.command === 'help') {
-      process.stdout.write(`${USAGE}\n`);
-      return 0;
-    }
     const spec = await readFeatureSpec(args.specPath);
     const files = await locateSimFiles(args.inDir);
     const counts = await exportFeatures(files, args.outFile, spec);
@@ -26,7 +23,7 @@ async function main(): Promise<number> {
   } catch (error) {
     if (error instanceof ExportError || error instanceof FeatureError) {
       process.stderr.write(`feature export: ${error.code}: ${error.message}\n`);
-      return error instanceof ExportError && error.code === 'BAD_ARGS' ? 2 : 1;
+      return 1;
     }
     throw error;
   }

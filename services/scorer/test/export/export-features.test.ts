@@ -189,6 +189,7 @@ test('the CLI exports with the repository spec and exits 2 on bad flags', async 
   assert.equal(parseCsv(await readFile(out, 'utf8')).length, 3);
   await assert.rejects(
     run(process.execPath, ['--import', 'tsx', MAIN, '--in', dir]),
-    (e: { code?: number }) => e.code === 2,
+    (e: { code?: number; stderr?: string }) =>
+      e.code === 2 && /^feature export: BAD_FLAG: --out FILE is required \(see --help\)$/m.test(e.stderr ?? ''),
   );
 });
