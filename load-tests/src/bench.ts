@@ -1,24 +1,15 @@
 // The load-test entry point: `tsx load-tests/src/bench.ts [flags]` (see --help).
+import { BAD_FLAG_EXIT_CODE, FlagError, flagsOrExit } from '../../services/cli/src/flags.ts';
 import { systemClock } from './clock.ts';
-import { loadBenchConfig, USAGE } from './config.ts';
-import type { BenchConfig } from './config.ts';
+import { loadBenchConfig } from './config.ts';
 import { BenchError, errorMessage } from './errors.ts';
 import type { ChildService } from './processes/child-service.ts';
 import { runDeliveryBenchmark } from './delivery/delivery-benchmark.ts';
 import { runDrainBenchmark } from './drain/drain-benchmark.ts';
 import { runBenchmark } from './run/benchmark.ts';
 
-let config: BenchConfig;
-try {
-  config = loadBenchConfig(process.env, process.argv.slice(2));
-} catch (error) {
-  console.error(`bench: ${errorMessage(error)} (see --help)`);
-  process.exit(2);
-}
-if (config.command === 'help') {
-  console.log(USAGE);
-  process.exit(0);
-}
+// --help prints the flag table and exits 0; a bad flag or variable prints one line and exits 2.
+const config = flagsOrExit('bench', () => loadBenchConfig(process.env, process.argv.slice(2)));
 
 const abort = new AbortController();
 const children = new Set<ChildService>();
@@ -61,6 +52,11 @@ try {
   if (abort.signal.aborted || (error instanceof BenchError && error.code === 'ABORTED')) {
     console.error('bench: interrupted');
     process.exit(130);
+  }
+  if (error instanceof FlagError) {
+    // Found only once running, such as a --compare-node that does not run: a bad flag all the same.
+    console.error(`bench: ${error.code}: ${error.message} (see --help)`);
+    process.exit(BAD_FLAG_EXIT_CODE);
   }
   const code = (error as { code?: unknown }).code;
   console.error(`bench: failed${typeof code === 'string' ? ` [${code}]` : ''}: ${errorMessage(error)}`);

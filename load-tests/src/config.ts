@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
+import { FlagError, parseFlags } from '../../services/cli/src/flags.ts';
+import type { CommandSpec, FlagTable, Flags } from '../../services/cli/src/flags.ts';
 import { DRAIN_TARGETS } from './drain/drain-figures.ts';
 import type { DrainTargetName } from './drain/drain-figures.ts';
-import { BenchError } from './errors.ts';
 
 export type Arrivals = 'constant' | 'poisson';
 export type TargetName = 'scorer' | 'pass-through';
@@ -9,7 +10,6 @@ export type TargetName = 'scorer' | 'pass-through';
 export type BenchMode = 'all' | 'open-loop' | 'drain' | 'delivery';
 
 export interface BenchConfig {
-  readonly command: 'run' | 'help';
   /** open-loop: fixed rate and sweep; drain: a backlog drained by each target in turn; all: the drain, then open-loop. */
   readonly mode: BenchMode;
   /** Undefined: use the embedded broker, started here if it is not running. */
@@ -48,220 +48,198 @@ export interface BenchConfig {
 
 const root = resolve(import.meta.dirname, '..', '..');
 
-export const USAGE = `usage: tsx load-tests/src/bench.ts [--mode all|open-loop|drain] [flags]
-  --mode all|open-loop|drain|delivery
-                         open-loop: Kafka's EndToEndLatency, a fixed-rate run and a sweep of the targets; drain: a
-                         backlog produced first, then drained by each drain target in turn (own group, own output
-                         topic), for records/s (first → last output) and CPU µs per record; all (default): the
-                         drain, then open-loop, one after the other (never at once), both tables printed;
-                         delivery: the scorer exactly-once and at-least-once, each draining the same backlog
-                         (--drain-records) and then at the fixed rate (--rate, --warmup, --duration)
-open-loop:
-  --rate N               fixed-rate run: transactions per second (default 500)
-  --duration 20s         fixed-rate run: measured time, after the warm-up (default 20s)
-  --warmup 10s           fixed-rate run: warm-up, excluded from the figures (default 10s)
-  --sweep R,R,...|none   sweep rates, increasing, until one fails (default 250,500,1000,2000,4000,8000)
-  --step-duration 8s     sweep: measured time per step (default 8s)
-  --step-warmup 2s       sweep: warm-up per step (default 2s)
-  --targets LIST         pipelines to run: scorer,pass-through (default both)
-  --budget-ms N          p99 budget of a sustainable sweep step (default 50)
-  --arrivals constant|poisson  spacing of the send schedule (default constant)
-  --e2e-messages N       Kafka EndToEndLatency messages, 0 = skip (default 5000)
-  --drain 10s            wait for outstanding decisions after a phase at most (default 10s)
-drain:
-  --drain-records N      transactions in the backlog (default 300000)
-  --drain-targets LIST   scorer,pass-through,pass-through-kafkajs (default all three; run in that order)
-  --drain-timeout 10m    how long one target may take to drain the backlog, from ready (default 10m)
-  --compare-node PATH    also drain with the kafkajs pass-through on this Node binary (e.g. /usr/bin/node, 20)
-both:
-  --seed N               simulator and arrivals seed (default 42)
-  --partitions N         partitions of the benchmark topics (default 6)
-  --max-in-flight N      concurrent produce requests of the generator (default 16)
-  --max-batch N          records per produce request at most (default 500)
-  --brokers H:P,...      use these brokers (default $KAFKA_BROKERS, else the embedded one, started if needed)
-  --out DIR              results root (default load-tests/results)
-  --keep-topics          keep the run's topics (default: deleted at the end)`;
+const MODES = ['all', 'open-loop', 'drain', 'delivery'] as const;
+const TARGETS = ['scorer', 'pass-through'] as const;
+const DEFAULT_SWEEP = '250,500,1000,2000,4000,8000';
+const OUT_DIR = 'load-tests/results';
+/** The longest warm-up, measured time, step, drain wait or drain timeout: 60 minutes. */
+const MAX_MS = 3_600_000;
+/** Every record is generated before its phase and held in memory: a phase stays within a few hundred MB. */
+const MAX_PHASE_RECORDS = 2_000_000;
 
-const VALUED = [
-  'rate',
-  'duration',
-  'warmup',
-  'sweep',
-  'step-duration',
-  'step-warmup',
-  'targets',
-  'budget-ms',
-  'arrivals',
-  'seed',
-  'e2e-messages',
-  'partitions',
-  'max-in-flight',
-  'max-batch',
-  'drain',
-  'brokers',
-  'out',
-  'mode',
-  'drain-records',
-  'drain-targets',
-  'drain-timeout',
-  'compare-node',
-] as const;
-type Flag = (typeof VALUED)[number];
+/** The benchmark's flags: the parser's options and the `--help` text. */
+export const BENCH_COMMAND = {
+  usage: 'tsx load-tests/src/bench.ts [--mode all|open-loop|drain|delivery] [flags]   (npm run bench -- [flags])',
+  notes: [
+    "--mode open-loop: Kafka's EndToEndLatency, a fixed-rate run and a sweep of the targets.",
+    '--mode drain: a backlog produced first, then drained by each drain target in turn (own group, own output',
+    '  topic), for records/s (first → last output) and CPU µs per record.',
+    '--mode all (default): the drain, then open-loop, one after the other (never at once), both tables printed.',
+    '--mode delivery: the scorer exactly-once and at-least-once, each draining the same backlog (--drain-records)',
+    '  and then at the fixed rate (--rate, --warmup, --duration).',
+    'Durations: 500ms, 20s, 2m (a bare number is seconds), at most 60m.',
+    'A phase holds at most 2,000,000 records in memory: rate × (warm-up + measured time).',
+    'Exit codes: 0 done, 1 failed, 2 a bad flag or variable (BAD_FLAG), 130 interrupted.',
+  ].join('\n'),
+  flags: {
+    mode: { value: 'all|open-loop|drain|delivery', default: 'all', meaning: 'what to run (see below)' },
+    rate: { value: 'N', default: '500', meaning: 'fixed-rate run: transactions per second', group: 'open-loop' },
+    duration: {
+      value: '20s',
+      default: '20s',
+      meaning: 'fixed-rate run: measured time, after the warm-up',
+      group: 'open-loop',
+    },
+    warmup: {
+      value: '10s',
+      default: '10s',
+      meaning: 'fixed-rate run: warm-up, excluded from the figures',
+      group: 'open-loop',
+    },
+    sweep: {
+      value: 'R,R,...|none',
+      default: DEFAULT_SWEEP,
+      meaning: 'sweep rates, increasing, until one fails',
+      group: 'open-loop',
+    },
+    'step-duration': { value: '8s', default: '8s', meaning: 'sweep: measured time per step', group: 'open-loop' },
+    'step-warmup': { value: '2s', default: '2s', meaning: 'sweep: warm-up per step', group: 'open-loop' },
+    targets: {
+      value: 'LIST',
+      default: TARGETS.join(','),
+      meaning: `pipelines to run: some of ${TARGETS.join(', ')}`,
+      group: 'open-loop',
+    },
+    'budget-ms': { value: 'N', default: '50', meaning: 'p99 budget of a sustainable sweep step', group: 'open-loop' },
+    arrivals: {
+      value: 'constant|poisson',
+      default: 'constant',
+      meaning: 'spacing of the send schedule',
+      group: 'open-loop',
+    },
+    'e2e-messages': {
+      value: 'N',
+      default: '5000',
+      meaning: 'Kafka EndToEndLatency messages, 0 = skip',
+      group: 'open-loop',
+    },
+    drain: {
+      value: '10s',
+      default: '10s',
+      meaning: 'wait for outstanding decisions after a phase at most',
+      group: 'open-loop',
+    },
+    'drain-records': { value: 'N', default: '300000', meaning: 'transactions in the backlog', group: 'drain' },
+    'drain-targets': {
+      value: 'LIST',
+      default: DRAIN_TARGETS.join(','),
+      meaning: 'drain targets: some of the default, always run in its order',
+      group: 'drain',
+    },
+    'drain-timeout': {
+      value: '10m',
+      default: '10m',
+      meaning: 'how long one target may take to drain the backlog, from ready',
+      group: 'drain',
+    },
+    'compare-node': {
+      value: 'PATH',
+      meaning: 'also drain with the kafkajs pass-through on this Node binary (e.g. a Node 20)',
+      group: 'drain',
+    },
+    seed: { value: 'N', default: '42', meaning: 'simulator and arrivals seed', group: 'both' },
+    partitions: { value: 'N', default: '6', meaning: 'partitions of the benchmark topics', group: 'both' },
+    'max-in-flight': {
+      value: 'N',
+      default: '16',
+      meaning: 'concurrent produce requests of the generator',
+      group: 'both',
+    },
+    'max-batch': { value: 'N', default: '500', meaning: 'records per produce request at most', group: 'both' },
+    brokers: {
+      value: 'H:P,...',
+      env: 'KAFKA_BROKERS',
+      meaning: 'use these brokers (default: the embedded one, started if needed)',
+      group: 'both',
+    },
+    out: {
+      value: 'DIR',
+      default: OUT_DIR,
+      meaning: 'results root (the default is under the repository root)',
+      group: 'both',
+    },
+    'keep-topics': { meaning: "keep the run's topics (default: deleted at the end)", group: 'both' },
+  },
+} as const satisfies CommandSpec<FlagTable>;
 
-/** Flags over environment over defaults, validated and frozen; a bad flag throws `BAD_FLAG` naming it. */
+type BenchFlags = Flags<keyof typeof BENCH_COMMAND.flags>;
+
+/**
+ * Flags over environment over defaults, validated and frozen. A bad flag or variable throws a `FlagError` naming
+ * it; `--help` throws `HelpRequested` with the text generated from `BENCH_COMMAND`.
+ */
 export function loadBenchConfig(
   env: Readonly<Record<string, string | undefined>>,
   argv: readonly string[],
 ): BenchConfig {
-  const { values, help, keepTopics } = parseArgv(argv);
-  const get = (flag: Flag): string | undefined => values.get(flag);
-  const sweepRates = rates(get('sweep') ?? '250,500,1000,2000,4000,8000');
-  const brokerList = get('brokers') ?? env['KAFKA_BROKERS'];
-  const compareNode = get('compare-node');
+  const flags = parseFlags(BENCH_COMMAND, argv, env);
+  const sweepRates = rates(flags);
+  const compareNode = flags.optional('compare-node');
+  const drainTargets = someOf(flags, 'drain-targets', DRAIN_TARGETS);
   const config: BenchConfig = {
-    command: help ? 'help' : 'run',
-    mode: oneOf('mode', get('mode') ?? 'all', ['all', 'open-loop', 'drain', 'delivery'] as const),
-    brokers: brokerList === undefined || brokerList === '' ? undefined : brokers(brokerList),
+    mode: flags.oneOf('mode', MODES),
+    brokers: flags.optional('brokers') === undefined ? undefined : flags.brokers('brokers'),
     fixed: {
-      rate: number('rate', get('rate'), 500, 1, 1_000_000),
-      warmupMs: duration('warmup', get('warmup'), 10_000, true),
-      measureMs: duration('duration', get('duration'), 20_000, false),
+      rate: flags.number('rate', 1, 1_000_000),
+      warmupMs: flags.duration('warmup', 0, MAX_MS),
+      measureMs: flags.duration('duration', 1, MAX_MS),
     },
     sweep: {
       rates: sweepRates,
-      warmupMs: duration('step-warmup', get('step-warmup'), 2_000, true),
-      measureMs: duration('step-duration', get('step-duration'), 8_000, false),
+      warmupMs: flags.duration('step-warmup', 0, MAX_MS),
+      measureMs: flags.duration('step-duration', 1, MAX_MS),
     },
-    targets: targets(get('targets') ?? 'scorer,pass-through'),
-    budgetMs: number('budget-ms', get('budget-ms'), 50, 0.001, 60_000),
-    arrivals: oneOf('arrivals', get('arrivals') ?? 'constant', ['constant', 'poisson'] as const),
-    seed: integer('seed', get('seed'), 42, 0, 0xffffffff),
-    e2eMessages: integer('e2e-messages', get('e2e-messages'), 5_000, 0, 1_000_000),
-    partitions: integer('partitions', get('partitions'), 6, 1, 1_000),
-    maxInFlight: integer('max-in-flight', get('max-in-flight'), 16, 1, 1_000),
-    maxBatch: integer('max-batch', get('max-batch'), 500, 1, 10_000),
-    drainMs: duration('drain', get('drain'), 10_000, true),
-    outDir: resolve(get('out') ?? resolve(root, 'load-tests', 'results')),
-    keepTopics,
+    targets: [...new Set(someOf(flags, 'targets', TARGETS))],
+    budgetMs: flags.number('budget-ms', 0.001, 60_000),
+    arrivals: flags.oneOf('arrivals', ['constant', 'poisson'] as const),
+    seed: flags.int('seed', 0, 0xffffffff),
+    e2eMessages: flags.int('e2e-messages', 0, 1_000_000),
+    partitions: flags.int('partitions', 1, 1_000),
+    maxInFlight: flags.int('max-in-flight', 1, 1_000),
+    maxBatch: flags.int('max-batch', 1, 10_000),
+    drainMs: flags.duration('drain', 0, MAX_MS),
+    // A given directory is relative to where the command runs; the default one to the repository.
+    outDir: flags.given('out') ? resolve(flags.text('out')) : resolve(root, OUT_DIR),
+    keepTopics: flags.switch('keep-topics'),
     drainBench: {
-      records: integer('drain-records', get('drain-records'), 300_000, 1, 10_000_000),
-      timeoutMs: duration('drain-timeout', get('drain-timeout'), 600_000, false),
-      targets: drainTargets(get('drain-targets') ?? DRAIN_TARGETS.join(',')),
+      records: flags.int('drain-records', 1, 10_000_000),
+      timeoutMs: flags.duration('drain-timeout', 1, MAX_MS),
+      // Always in the standard order: the scorer first, while the backlog is youngest.
+      targets: DRAIN_TARGETS.filter((t) => drainTargets.includes(t)),
       compareNode: compareNode === undefined ? undefined : resolve(compareNode),
     },
   };
   const records = config.fixed.rate * ((config.fixed.warmupMs + config.fixed.measureMs) / 1000);
   const stepRecords = Math.max(0, ...sweepRates) * ((config.sweep.warmupMs + config.sweep.measureMs) / 1000);
-  // Every record is generated before its phase and held in memory: keep a phase within a few hundred MB.
-  if (records > 2_000_000)
-    throw badFlag('rate', String(config.fixed.rate), 'times --warmup + --duration exceeds 2,000,000 records');
-  if (stepRecords > 2_000_000)
-    throw badFlag('sweep', get('sweep') ?? '', 'times the step time exceeds 2,000,000 records');
+  if (records > MAX_PHASE_RECORDS) throw tooManyRecords('--rate', config.fixed.rate, '--warmup + --duration', records);
+  if (stepRecords > MAX_PHASE_RECORDS) {
+    throw tooManyRecords('--sweep', Math.max(...sweepRates), '--step-warmup + --step-duration', stepRecords);
+  }
   return deepFreeze(config);
 }
 
-function parseArgv(argv: readonly string[]): { values: Map<Flag, string>; help: boolean; keepTopics: boolean } {
-  const values = new Map<Flag, string>();
-  let help = false;
-  let keepTopics = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--help' || arg === '-h') {
-      help = true;
-      continue;
-    }
-    if (arg === '--keep-topics') {
-      keepTopics = true;
-      continue;
-    }
-    if (!arg.startsWith('--')) throw new BenchError('BAD_FLAG', `unexpected argument "${arg}" (flags start with --)`);
-    const eq = arg.indexOf('=');
-    const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
-    if (!(VALUED as readonly string[]).includes(name)) throw new BenchError('BAD_FLAG', `unknown flag --${name}`);
-    const value = eq < 0 ? argv[++i] : arg.slice(eq + 1);
-    if (value === undefined || (eq < 0 && value.startsWith('--'))) throw badFlag(name, '', 'needs a value');
-    if (values.has(name as Flag)) throw badFlag(name, value, 'is given twice');
-    values.set(name as Flag, value.trim());
-  }
-  return { values, help, keepTopics };
+function tooManyRecords(flag: string, rate: number, times: string, records: number): FlagError {
+  const count = Math.round(records).toLocaleString('en-US');
+  return new FlagError(
+    `${flag} ${rate} times ${times} exceeds ${MAX_PHASE_RECORDS.toLocaleString('en-US')} records (${count})`,
+  );
 }
 
-function badFlag(flag: string, value: string, why: string): BenchError {
-  return new BenchError('BAD_FLAG', `--${flag}${value === '' ? '' : ` ${JSON.stringify(value)}`} ${why}`);
-}
-
-function number(flag: Flag, value: string | undefined, fallback: number, min: number, max: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (value === '' || !Number.isFinite(n) || n < min || n > max) {
-    throw badFlag(flag, value, `must be a number from ${min} to ${max}`);
-  }
-  return n;
-}
-
-function integer(flag: Flag, value: string | undefined, fallback: number, min: number, max: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value.replaceAll('_', ''));
-  if (!/^\d[\d_]*$/.test(value) || !Number.isSafeInteger(n) || n < min || n > max) {
-    throw badFlag(flag, value, `must be a whole number from ${min} to ${max}`);
-  }
-  return n;
-}
-
-function oneOf<T extends string>(flag: Flag, value: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(value)) {
-    throw badFlag(flag, value, `must be one of ${allowed.join(', ')}`);
-  }
-  return value as T;
-}
-
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000 };
-
-function duration(flag: Flag, value: string | undefined, fallback: number, zeroAllowed: boolean): number {
-  if (value === undefined) return fallback;
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(value);
-  const ms = match ? Number(match[1]) * UNITS[match[2] ?? 's']! : NaN;
-  if (!match || !(ms >= 0) || (!zeroAllowed && ms === 0) || ms > 3_600_000) {
-    throw badFlag(flag, value, `must be a duration such as 500ms, 20s or 2m (${zeroAllowed ? '0' : '> 0'} to 60m)`);
-  }
-  return ms;
-}
-
-function rates(value: string): number[] {
-  if (value === 'none') return [];
-  const list = value.split(',').map((s) => Number(s.trim()));
+function rates(flags: BenchFlags): number[] {
+  if (flags.text('sweep') === 'none') return [];
+  const list = flags.list('sweep').map(Number);
   if (list.some((r) => !Number.isFinite(r) || r < 1 || r > 1_000_000)) {
-    throw badFlag('sweep', value, 'must be "none" or rates from 1 to 1000000, comma-separated');
+    flags.fail('sweep', "'none' or rates from 1 to 1000000, comma-separated");
   }
-  if (list.some((r, i) => i > 0 && r <= list[i - 1]!)) throw badFlag('sweep', value, 'must be increasing');
+  if (list.some((r, i) => i > 0 && r <= list[i - 1]!)) flags.fail('sweep', 'increasing rates');
   return list;
 }
 
-function targets(value: string): TargetName[] {
-  const list = value.split(',').map((s) => s.trim());
-  for (const t of list) {
-    if (t !== 'scorer' && t !== 'pass-through') {
-      throw badFlag('targets', value, 'must list scorer and/or pass-through');
-    }
-  }
-  return [...new Set(list as TargetName[])];
-}
-
-function drainTargets(value: string): DrainTargetName[] {
-  const list = value.split(',').map((s) => s.trim());
-  if (list.some((t) => !(DRAIN_TARGETS as readonly string[]).includes(t))) {
-    throw badFlag('drain-targets', value, `must list some of ${DRAIN_TARGETS.join(', ')}`);
-  }
-  // Always in the standard order: the scorer first, while the backlog is youngest.
-  return DRAIN_TARGETS.filter((t) => list.includes(t));
-}
-
-function brokers(value: string): string[] {
-  const list = value.split(',').map((s) => s.trim());
-  for (const broker of list) {
-    if (!/^[\w.-]+:\d{1,5}$/.test(broker)) throw badFlag('brokers', value, 'must be host:port[,host:port...]');
-  }
-  return list;
+/** A comma-separated list of some of `allowed`, in the order given. */
+function someOf<T extends string>(flags: BenchFlags, name: 'targets' | 'drain-targets', allowed: readonly T[]): T[] {
+  const list = flags.list(name);
+  if (list.some((t) => !(allowed as readonly string[]).includes(t))) flags.fail(name, `some of ${allowed.join(', ')}`);
+  return list as T[];
 }
 
 function deepFreeze<T>(value: T): T {

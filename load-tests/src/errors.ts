@@ -1,6 +1,8 @@
-/** Stable codes: scripts and the report name them, so never rename one. */
+/**
+ * Stable codes: scripts and the report name them, so never rename one. A bad flag is a `FlagError` of the shared
+ * flags module (services/cli/src/flags.ts), code `BAD_FLAG`, not a `BenchError`.
+ */
 export type BenchErrorCode =
-  | 'BAD_FLAG'
   | 'BROKER_FAILED'
   | 'CHILD_FAILED'
   | 'SEND_FAILED'

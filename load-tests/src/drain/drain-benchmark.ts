@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { ensureTopics } from '../../../infra/kafka/topics.ts';
 import { createSchemaCodecs } from '../../../schemas/src/codecs.ts';
+import { FlagError } from '../../../services/cli/src/flags.ts';
 import type { BenchConfig } from '../config.ts';
-import { BenchError } from '../errors.ts';
 import { createBenchSimulation, TransactionPool } from '../generator/transaction-pool.ts';
 import { GroupProgress } from '../kafka/group-progress.ts';
 import { createLoadProducer } from '../kafka/load-producer.ts';
@@ -234,7 +234,7 @@ function nodeVersion(path: string): OtherNode {
   const version = out.stdout?.trim() ?? '';
   const major = /^v(\d+)\.\d+\.\d+/.exec(version)?.[1];
   if (out.status !== 0 || major === undefined) {
-    throw new BenchError('BAD_FLAG', `--compare-node ${path} does not run as node (${out.error?.message ?? version})`);
+    throw new FlagError(`--compare-node ${path} does not run as node (${out.error?.message ?? version})`);
   }
   return { path, version, major };
 }

@@ -108,12 +108,7 @@ export function parseFlags<T extends FlagTable>(
         : `expected ${min === max ? min : `${min} to ${max}`} argument${max === 1 ? '' : 's'}, got ${parsed.positionals.length}`,
     );
   }
-  return new Flags(
-    command.flags,
-    parsed.values,
-    env,
-    parsed.positionals,
-  );
+  return new Flags(command.flags, parsed.values, env, parsed.positionals);
 }
 
 /** The given flags, with readers that validate a value and name the flag (and its variable) when it is wrong. */
@@ -164,7 +159,7 @@ export class Flags<K extends string> {
     const raw = this.text(name);
     const n = Number(raw.replaceAll('_', ''));
     if (!/^\d[\d_]*$/.test(raw) || !Number.isSafeInteger(n) || n < min || n > max) {
-      this.fail(name, `a whole number from ${min} to ${max}`);
+      this.fail(name, `a whole number ${range(min, max)}`);
     }
     return n;
   }
@@ -172,7 +167,7 @@ export class Flags<K extends string> {
   number(name: K, min: number, max: number): number {
     const raw = this.text(name);
     const n = Number(raw);
-    if (raw === '' || !Number.isFinite(n) || n < min || n > max) this.fail(name, `a number from ${min} to ${max}`);
+    if (raw === '' || !Number.isFinite(n) || n < min || n > max) this.fail(name, `a number ${range(min, max)}`);
     return n;
   }
 
@@ -187,7 +182,8 @@ export class Flags<K extends string> {
     const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(this.text(name));
     const ms = match ? Number(match[1]) * DURATION_UNITS[match[2] ?? 's']! : NaN;
     if (!(ms >= min && ms <= max)) {
-      this.fail(name, `a duration such as 500ms, 20s, 5m or 1h, from ${showMs(min)} to ${showMs(max)}`);
+      const bounds = max === Infinity ? `of at least ${showMs(min)}` : `from ${showMs(min)} to ${showMs(max)}`;
+      this.fail(name, `a duration such as 500ms, 20s, 5m or 1h, ${bounds}`);
     }
     return ms;
   }
@@ -230,10 +226,14 @@ export class Flags<K extends string> {
   }
 }
 
+/** "from 1 to 10", or "of at least 1" when there is no upper bound to speak of. */
+function range(min: number, max: number): string {
+  return max >= Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`;
+}
+
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 function showMs(ms: number): string {
-  if (ms === Infinity) return 'any';
   if (ms % 3_600_000 === 0 && ms > 0) return `${ms / 3_600_000}h`;
   if (ms % 60_000 === 0 && ms > 0) return `${ms / 60_000}m`;
   if (ms % 1000 === 0 && ms > 0) return `${ms / 1000}s`;

@@ -1,11 +1,12 @@
+import { FlagError, parseFlags } from '../../cli/src/flags.ts';
+import type { CommandSpec, FlagTable, Flags } from '../../cli/src/flags.ts';
 import { BASELINE_SCENARIOS, SCENARIO_IDS, isScenarioId } from './core/scenario-ids.ts';
 import type { ScenarioId } from './core/scenario-ids.ts';
-import { SimError } from './errors.ts';
 
 export type Output = 'file' | 'kafka' | 'null';
 
 export interface SimConfig {
-  readonly command: 'run' | 'help' | 'list-scenarios';
+  readonly command: 'run' | 'list-scenarios';
   readonly out: Output;
   readonly seed: number;
   readonly customers: number;
@@ -48,224 +49,142 @@ export interface SimConfig {
   readonly logLevel: string;
 }
 
-const FLAGS = [
-  'out',
-  'dir',
-  'format',
-  'seed',
-  'customers',
-  'terminals',
-  'plane-km',
-  'radius-km',
-  'start',
-  'days',
-  'count',
-  'duration',
-  'scenarios',
-  'label-delay-days',
-  'run-id',
-  'brokers',
-  'client-id',
-  'topic',
-  'labels-topic',
-  'partitions',
-  'rate',
-  'arrivals',
-  'speed',
-  'max-in-flight',
-  'max-batch',
-  'report-every',
-  'behind-ms',
-  'log-level',
-] as const;
-type Flag = (typeof FLAGS)[number];
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-export const USAGE = `usage: tsx services/producer-sim/src/main.ts [flags]
-  --out file|kafka|null     where the stream goes (default file; null = generate and discard)
-  --dir PATH                file output directory (default data/sim)
-  --format ndjson|csv       file format (default ndjson)
-  --seed N                  random seed, 0..4294967295 (default 42)
-  --customers N             customers, one card each (default 5000)
-  --terminals N             home-country terminals (default 10000)
-  --plane-km KM             side of the home square (default 100 * sqrt(terminals / 10000))
-  --radius-km KM            a customer's reach (default 5)
-  --start YYYY-MM-DD        first simulated day, UTC (default 2018-04-01)
-  --days N                  simulated days (default 30 for files when --count is not given; Kafka: no limit)
-  --count N                 stop after N transactions
-  --duration 60s|5m|1h      stop after this much wall time (Kafka)
-  --scenarios baseline|full|id,id,...|list  fraud scenarios (default full); list prints them and exits
-  --label-delay-days D      simulated delay of a fraud report (default 7)
-  --run-id ID               transaction id prefix (default s<seed>)
-  --brokers H:P,H:P         Kafka brokers (default $KAFKA_BROKERS or 127.0.0.1:19092)
-  --client-id ID            Kafka client id (default producer-sim)
-  --topic NAME              transactions topic (default transactions)
-  --labels-topic NAME       labels topic (default transaction-labels)
-  --partitions N            partitions of topics created here (default 6)
-  --rate N                  target transactions per second, open loop (default 2000)
-  --arrivals constant|poisson  spacing of the send schedule (default constant)
-  --speed X                 pace by event time instead: X simulated seconds per wall second
-  --max-in-flight N         concurrent produce requests (default 1; more may reorder a card's records)
-  --max-batch N             records per produce request at most (default 1000)
-  --report-every 10s        progress log interval (default 10s)
-  --behind-ms N             lag that counts as behind schedule (default 1000)
-  --log-level LEVEL         pino level (default $LOG_LEVEL or info)`;
+/** The simulator's flags: the parser's options and the `--help` text. */
+export const SIM_COMMAND = {
+  usage: 'tsx services/producer-sim/src/main.ts [flags]   (npm run sim -- [flags])',
+  notes: [
+    'Durations: 500ms, 20s, 5m, 1h (a bare number is seconds). --scenarios list prints the scenarios and exits.',
+    'Exit codes: 0 done, 1 the run failed, 2 a bad flag or variable (BAD_FLAG).',
+  ].join('\n'),
+  flags: {
+    out: { value: 'file|kafka|null', default: 'file', meaning: 'where the stream goes (null = generate and discard)' },
+    dir: { value: 'PATH', default: 'data/sim', meaning: 'file output directory' },
+    format: { value: 'ndjson|csv', default: 'ndjson', meaning: 'file format' },
+    seed: { value: 'N', default: '42', meaning: 'random seed, 0..4294967295' },
+    customers: { value: 'N', default: '5000', meaning: 'customers, one card each' },
+    terminals: { value: 'N', default: '10000', meaning: 'home-country terminals' },
+    'plane-km': { value: 'KM', meaning: 'side of the home square (default 100 * sqrt(terminals / 10000))' },
+    'radius-km': { value: 'KM', default: '5', meaning: "a customer's reach" },
+    start: { value: 'YYYY-MM-DD', default: '2018-04-01', meaning: 'first simulated day, UTC' },
+    days: { value: 'N', meaning: 'simulated days (files: 30 unless --count is given; Kafka: no limit)' },
+    count: { value: 'N', meaning: 'stop after N transactions' },
+    duration: { value: '60s|5m|1h', meaning: 'stop after this much wall time (Kafka)' },
+    scenarios: { value: 'baseline|full|id,id,...|list', default: 'full', meaning: 'fraud scenarios; list prints them' },
+    'label-delay-days': { value: 'D', default: '7', meaning: 'simulated delay of a fraud report' },
+    'run-id': { value: 'ID', meaning: 'transaction id prefix (default s<seed>)' },
+    brokers: { value: 'H:P,H:P', env: 'KAFKA_BROKERS', default: '127.0.0.1:19092', meaning: 'Kafka brokers' },
+    'client-id': { value: 'ID', default: 'producer-sim', meaning: 'Kafka client id' },
+    topic: { value: 'NAME', default: 'transactions', meaning: 'transactions topic' },
+    'labels-topic': { value: 'NAME', default: 'transaction-labels', meaning: 'labels topic' },
+    partitions: { value: 'N', default: '6', meaning: 'partitions of topics created here' },
+    rate: { value: 'N', default: '2000', meaning: 'target transactions per second, open loop' },
+    arrivals: { value: 'constant|poisson', default: 'constant', meaning: 'spacing of the send schedule' },
+    speed: { value: 'X', meaning: 'pace by event time: X simulated seconds per wall second (not with --rate)' },
+    'max-in-flight': {
+      value: 'N',
+      default: '1',
+      meaning: "concurrent produce requests (more may reorder a card's records)",
+    },
+    'max-batch': { value: 'N', default: '1000', meaning: 'records per produce request at most' },
+    'report-every': { value: '10s', default: '10s', meaning: 'progress log interval' },
+    'behind-ms': { value: 'N', default: '1000', meaning: 'lag that counts as behind schedule' },
+    'log-level': { value: 'LEVEL', env: 'LOG_LEVEL', default: 'info', meaning: `pino level: ${LOG_LEVELS.join(', ')}` },
+  },
+} as const satisfies CommandSpec<FlagTable>;
 
-/** Compiles the environment and command line into one frozen config; a bad flag throws `BAD_FLAG` naming it. */
+type SimFlags = Flags<keyof typeof SIM_COMMAND.flags>;
+
+/** The largest count of customers, terminals, days, transactions or lag the simulator takes. */
+const MAX_INT = 2 ** 31;
+
+/**
+ * Compiles the environment and command line into one frozen config. A bad flag or variable throws a `FlagError`
+ * naming it; `--help` throws `HelpRequested` with the text generated from `SIM_COMMAND`.
+ */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>, argv: readonly string[]): SimConfig {
-  const { values, help } = parseArgv(argv);
-  const config = compile(env, values);
-  return freeze(help ? { ...config, command: 'help' } : config);
+  return freeze(compile(parseFlags(SIM_COMMAND, argv, env)));
 }
 
-function compile(env: Readonly<Record<string, string | undefined>>, values: Map<Flag, string>): SimConfig {
-  const get = (flag: Flag): string | undefined => values.get(flag);
-  const out = oneOf('out', get('out') ?? 'file', ['file', 'kafka', 'null'] as const);
-  const terminals = integer('terminals', get('terminals'), 10_000, 1);
-  const count = integer('count', get('count'), Infinity, 1);
-  const scenarioFlag = get('scenarios') ?? 'full';
-  const seed = integer('seed', get('seed'), 42, 0, 0xffffffff);
-  const rate = number('rate', get('rate'), 2000, 0.001);
-  const speed = get('speed') === undefined ? null : number('speed', get('speed'), 0, 0.001);
-  if (speed !== null && get('rate') !== undefined)
-    throw badFlag('speed', get('speed')!, 'cannot be combined with --rate');
+function compile(flags: SimFlags): SimConfig {
+  const out = flags.oneOf('out', ['file', 'kafka', 'null'] as const);
+  const terminals = flags.int('terminals', 1, MAX_INT);
+  const count = flags.given('count') ? flags.int('count', 1, MAX_INT) : Infinity;
+  const scenarioFlag = flags.text('scenarios');
+  const seed = flags.int('seed', 0, 0xffffffff);
+  const rate = flags.number('rate', 0.001, Infinity);
+  const speed = flags.given('speed') ? flags.number('speed', 0.001, Infinity) : null;
+  if (speed !== null && flags.given('rate')) {
+    throw new FlagError('--speed cannot be combined with --rate (it paces the sends by event time instead)');
+  }
   const fileLike = out !== 'kafka';
   return {
     command: scenarioFlag === 'list' ? 'list-scenarios' : 'run',
     out,
     seed,
-    customers: integer('customers', get('customers'), 5_000, 1),
+    customers: flags.int('customers', 1, MAX_INT),
     terminals,
-    planeKm: number('plane-km', get('plane-km'), 100 * Math.sqrt(terminals / 10_000), 0.001),
-    radiusKm: number('radius-km', get('radius-km'), 5, 0.001),
-    startMs: date('start', get('start') ?? '2018-04-01'),
-    days: integer('days', get('days'), fileLike && count === Infinity ? 30 : Infinity, 1),
+    planeKm: flags.given('plane-km') ? flags.number('plane-km', 0.001, Infinity) : 100 * Math.sqrt(terminals / 10_000),
+    radiusKm: flags.number('radius-km', 0.001, Infinity),
+    startMs: date(flags, 'start'),
+    days: flags.given('days') ? flags.int('days', 1, MAX_INT) : fileLike && count === Infinity ? 30 : Infinity,
     count,
-    durationMs: duration('duration', get('duration'), Infinity),
-    scenarios: scenarioFlag === 'list' ? [] : scenarios(scenarioFlag),
-    labelDelayMs: number('label-delay-days', get('label-delay-days'), 7, 0) * 86_400_000,
-    runId: token('run-id', get('run-id') ?? `s${seed}`),
+    durationMs: flags.given('duration') ? flags.duration('duration', 1, Infinity) : Infinity,
+    scenarios: scenarioFlag === 'list' ? [] : scenarios(flags),
+    labelDelayMs: flags.number('label-delay-days', 0, Infinity) * 86_400_000,
+    runId: flags.given('run-id') ? token(flags, 'run-id') : `s${seed}`,
     file: {
-      dir: get('dir') ?? 'data/sim',
-      format: oneOf('format', get('format') ?? 'ndjson', ['ndjson', 'csv'] as const),
+      dir: flags.text('dir'),
+      format: flags.oneOf('format', ['ndjson', 'csv'] as const),
     },
     kafka: {
-      brokers: brokers(get('brokers') ?? env['KAFKA_BROKERS'] ?? '127.0.0.1:19092'),
-      clientId: token('client-id', get('client-id') ?? 'producer-sim'),
-      transactionsTopic: topic('topic', get('topic') ?? 'transactions'),
-      labelsTopic: topic('labels-topic', get('labels-topic') ?? 'transaction-labels'),
-      partitions: integer('partitions', get('partitions'), 6, 1, 10_000),
+      brokers: flags.brokers('brokers'),
+      clientId: token(flags, 'client-id'),
+      transactionsTopic: flags.kafkaName('topic'),
+      labelsTopic: flags.kafkaName('labels-topic'),
+      partitions: flags.int('partitions', 1, 10_000),
       rate,
-      arrivals: oneOf('arrivals', get('arrivals') ?? 'constant', ['constant', 'poisson'] as const),
+      arrivals: flags.oneOf('arrivals', ['constant', 'poisson'] as const),
       speed,
-      maxInFlight: integer('max-in-flight', get('max-in-flight'), 1, 1, 10_000),
-      maxBatch: integer('max-batch', get('max-batch'), 1_000, 1, 1_000_000),
-      reportEveryMs: duration('report-every', get('report-every'), 10_000),
-      behindMs: integer('behind-ms', get('behind-ms'), 1_000, 0),
+      maxInFlight: flags.int('max-in-flight', 1, 10_000),
+      maxBatch: flags.int('max-batch', 1, 1_000_000),
+      reportEveryMs: flags.duration('report-every', 1, Infinity),
+      behindMs: flags.int('behind-ms', 0, MAX_INT),
     },
-    logLevel: oneOf('log-level', get('log-level') ?? env['LOG_LEVEL'] ?? 'info', [
-      'fatal',
-      'error',
-      'warn',
-      'info',
-      'debug',
-      'trace',
-      'silent',
-    ] as const),
+    logLevel: flags.oneOf('log-level', LOG_LEVELS),
   };
 }
 
-function parseArgv(argv: readonly string[]): { values: Map<Flag, string>; help: boolean } {
-  const values = new Map<Flag, string>();
-  let help = false;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--help' || arg === '-h') {
-      help = true;
-      continue;
-    }
-    if (!arg.startsWith('--')) throw new SimError('BAD_FLAG', `unexpected argument "${arg}" (flags start with --)`);
-    const eq = arg.indexOf('=');
-    const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
-    if (!(FLAGS as readonly string[]).includes(name)) throw new SimError('BAD_FLAG', `unknown flag --${name}`);
-    let value: string | undefined = eq < 0 ? argv[++i] : arg.slice(eq + 1);
-    if (value === undefined || (eq < 0 && value.startsWith('--'))) throw badFlag(name, '', 'needs a value');
-    value = value.trim();
-    if (values.has(name as Flag)) throw badFlag(name, value, 'is given twice');
-    values.set(name as Flag, value);
-  }
-  return { values, help };
-}
-
-function badFlag(flag: string, value: string, why: string): SimError {
-  return new SimError('BAD_FLAG', `--${flag}${value === '' ? '' : ` ${JSON.stringify(value)}`} ${why}`);
-}
-
-function number(flag: Flag, value: string | undefined, fallback: number, min: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (value === '' || !Number.isFinite(n) || n < min) throw badFlag(flag, value, `must be a number >= ${min}`);
-  return n;
-}
-
-function integer(flag: Flag, value: string | undefined, fallback: number, min: number, max = 2 ** 31): number {
-  if (value === undefined) return fallback;
-  const n = Number(value.replaceAll('_', ''));
-  if (!/^\d[\d_]*$/.test(value) || !Number.isSafeInteger(n) || n < min || n > max) {
-    throw badFlag(flag, value, `must be a whole number from ${min} to ${max}`);
-  }
-  return n;
-}
-
-function oneOf<T extends string>(flag: Flag, value: string, allowed: readonly T[]): T {
-  if (!(allowed as readonly string[]).includes(value))
-    throw badFlag(flag, value, `must be one of ${allowed.join(', ')}`);
-  return value as T;
-}
-
-function date(flag: Flag, value: string): number {
+function date(flags: SimFlags, name: 'start'): number {
+  const value = flags.text(name);
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
   const ms = match ? Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])) : NaN;
   if (!match || Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== value) {
-    throw badFlag(flag, value, 'must be a date YYYY-MM-DD');
+    flags.fail(name, 'a date YYYY-MM-DD');
   }
   return ms;
 }
 
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-
-function duration(flag: Flag, value: string | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value);
-  const ms = match ? Number(match[1]) * UNITS[match[2] ?? 's']! : NaN;
-  if (!match || !(ms > 0)) throw badFlag(flag, value, 'must be a duration such as 500ms, 60s, 5m or 1h');
-  return ms;
-}
-
-function scenarios(value: string): ScenarioId[] {
+function scenarios(flags: SimFlags): ScenarioId[] {
+  const value = flags.text('scenarios');
   if (value === 'baseline') return [...BASELINE_SCENARIOS];
   if (value === 'full') return [...SCENARIO_IDS];
-  const ids = value.split(',').map((s) => s.trim());
-  for (const id of ids) {
-    if (!isScenarioId(id)) throw badFlag('scenarios', value, `names unknown scenario "${id}" (see --scenarios list)`);
+  const ids = flags.list('scenarios');
+  const unknown = ids.filter((id) => !isScenarioId(id));
+  if (unknown.length > 0) {
+    flags.fail(
+      'scenarios',
+      `baseline, full, list or known scenarios (unknown: ${unknown.join(', ')}; see --scenarios list)`,
+    );
   }
   return [...new Set(ids as ScenarioId[])];
 }
 
-function brokers(value: string): string[] {
-  const list = value.split(',').map((s) => s.trim());
-  for (const broker of list) {
-    if (!/^[\w.-]+:\d{1,5}$/.test(broker)) throw badFlag('brokers', value, 'must be host:port[,host:port...]');
-  }
-  return list;
-}
-
-function topic(flag: Flag, value: string): string {
-  if (!/^[\w.-]{1,249}$/.test(value)) throw badFlag(flag, value, 'is not a valid Kafka topic name');
-  return value;
-}
-
-function token(flag: Flag, value: string): string {
-  if (!/^[\w.-]{1,64}$/.test(value)) throw badFlag(flag, value, 'must be 1-64 letters, digits, _ . or -');
+/** A run or client id: 1 to 64 letters, digits, `_`, `.` or `-`. */
+function token(flags: SimFlags, name: 'run-id' | 'client-id'): string {
+  const value = flags.text(name);
+  if (!/^[\w.-]{1,64}$/.test(value)) flags.fail(name, '1-64 letters, digits, _ . or -');
   return value;
 }
 

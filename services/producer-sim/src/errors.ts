@@ -1,4 +1,4 @@
-export type SimErrorCode = 'BAD_FLAG' | 'SEND_FAILED' | 'OUTPUT_FAILED';
+export type SimErrorCode = 'SEND_FAILED' | 'OUTPUT_FAILED';
 
 /** Errors of the simulator, with a stable code (see services' shared error shape). */
 export class SimError extends Error {

@@ -1,10 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import { pino } from 'pino';
-import { loadConfig, USAGE } from './config.ts';
+import { flagsOrExit } from '../../cli/src/flags.ts';
+import { loadConfig } from './config.ts';
 import type { SimConfig } from './config.ts';
 import { SCENARIO_DESCRIPTIONS, SCENARIO_IDS } from './core/scenario-ids.ts';
 import { createSimulation } from './create-simulation.ts';
-import { SimError } from './errors.ts';
 import { systemClock } from './pacing/system-clock.ts';
 import { runKafka } from './run-kafka.ts';
 import { runOffline } from './run-offline.ts';
@@ -20,20 +20,8 @@ function settings(config: SimConfig): object {
 }
 
 async function main(): Promise<number> {
-  let config: SimConfig;
-  try {
-    config = loadConfig(process.env, process.argv.slice(2));
-  } catch (error) {
-    if (error instanceof SimError && error.code === 'BAD_FLAG') {
-      process.stderr.write(`producer-sim: ${error.message} (see --help)\n`);
-      return 2;
-    }
-    throw error;
-  }
-  if (config.command === 'help') {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+  // --help prints the flag table and exits 0; a bad flag or variable prints one line and exits 2.
+  const config = flagsOrExit('producer-sim', () => loadConfig(process.env, process.argv.slice(2)));
   if (config.command === 'list-scenarios') {
     for (const id of SCENARIO_IDS) process.stdout.write(`${id.padEnd(22)} ${SCENARIO_DESCRIPTIONS[id]}\n`);
     return 0;

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { loadConfig } from '../src/config.ts';
-import { SimError } from '../src/errors.ts';
+import { FlagError, HelpRequested, helpText } from '../../cli/src/flags.ts';
+import { loadConfig, SIM_COMMAND } from '../src/config.ts';
 
-function badFlag(argv: string[], pattern: RegExp): void {
+function badFlag(argv: string[], pattern: RegExp, env: Record<string, string> = {}): void {
   assert.throws(
-    () => loadConfig({}, argv),
-    (error: unknown) => error instanceof SimError && error.code === 'BAD_FLAG' && pattern.test(error.message),
+    () => loadConfig(env, argv),
+    (error: unknown) => error instanceof FlagError && error.code === 'BAD_FLAG' && pattern.test(error.message),
     argv.join(' '),
   );
 }
@@ -44,28 +44,78 @@ test('flags are read in both --flag value and --flag=value forms', () => {
   assert.equal(config.planeKm, 1000, 'the plane grows to keep the Handbook terminal density');
 });
 
-test('a scenario list, help and the scenario catalogue are understood', () => {
+test('a scenario list and the scenario catalogue are understood', () => {
   assert.deepEqual(loadConfig({}, ['--scenarios', 'card-testing,impossible-travel']).scenarios, [
     'card-testing',
     'impossible-travel',
   ]);
-  assert.equal(loadConfig({}, ['--help']).command, 'help');
   assert.equal(loadConfig({}, ['--scenarios', 'list']).command, 'list-scenarios');
+  assert.equal(loadConfig({}, []).command, 'run');
 });
 
-test('a bad flag stops with a message naming the flag', () => {
-  badFlag(['--rate', 'fast'], /--rate "fast" must be a number/);
-  badFlag(['--seed', '-1'], /--seed "-1" must be a whole number from 0/);
-  badFlag(['--seed', '1.5'], /--seed "1.5" must be a whole number/);
-  badFlag(['--out', 'printer'], /--out "printer" must be one of file, kafka, null/);
-  badFlag(['--duration', '10 minutes'], /--duration "10 minutes" must be a duration/);
-  badFlag(['--start', '2018-02-30'], /--start "2018-02-30" must be a date/);
-  badFlag(['--scenarios', 'card-testing,teleport'], /unknown scenario "teleport"/);
-  badFlag(['--brokers', 'localhost'], /--brokers "localhost" must be host:port/);
-  badFlag(['--topic', 'a topic'], /--topic "a topic" is not a valid Kafka topic name/);
-  badFlag(['--colour', 'red'], /unknown flag --colour/);
-  badFlag(['--days'], /--days needs a value/);
-  badFlag(['--days', '3', '--days', '4'], /--days "4" is given twice/);
-  badFlag(['--speed', '60', '--rate', '100'], /--speed "60" cannot be combined with --rate/);
-  badFlag(['stray'], /unexpected argument "stray"/);
+test('the environment sets the brokers and the log level; a flag wins over it', () => {
+  const fromEnv = loadConfig({ KAFKA_BROKERS: 'k1:9092', LOG_LEVEL: 'debug' }, []);
+  assert.deepEqual(fromEnv.kafka.brokers, ['k1:9092']);
+  assert.equal(fromEnv.logLevel, 'debug');
+  const fromFlags = loadConfig({ KAFKA_BROKERS: 'k1:9092', LOG_LEVEL: 'debug' }, [
+    '--brokers',
+    'k2:1',
+    '--log-level=warn',
+  ]);
+  assert.deepEqual(fromFlags.kafka.brokers, ['k2:1']);
+  assert.equal(fromFlags.logLevel, 'warn');
+  const defaults = loadConfig({}, []);
+  assert.deepEqual(defaults.kafka.brokers, ['127.0.0.1:19092']);
+  assert.equal(defaults.logLevel, 'info');
+  assert.equal(defaults.runId, 's42');
+  assert.equal(loadConfig({}, ['--seed', '7']).runId, 's7');
+  assert.equal(defaults.kafka.speed, null);
+  assert.equal(loadConfig({}, ['--speed', '60']).kafka.speed, 60);
+});
+
+test('--help lists every flag of the table, with its variable and default', () => {
+  assert.throws(
+    () => loadConfig({}, ['--help']),
+    (error: unknown) => error instanceof HelpRequested && error.text === helpText(SIM_COMMAND),
+  );
+  const text = helpText(SIM_COMMAND);
+  assert.match(text, /^usage: tsx services\/producer-sim\/src\/main\.ts \[flags\]/);
+  for (const [name, spec] of Object.entries(SIM_COMMAND.flags)) {
+    const line = text.split('\n').find((l) => l.startsWith(`  --${name} `));
+    assert.ok(line !== undefined, `--${name} is in --help`);
+    assert.ok(line.includes(spec.meaning), `--${name}: ${spec.meaning}`);
+  }
+  assert.match(text, /\n {2}--brokers H:P,H:P +KAFKA_BROKERS +127\.0\.0\.1:19092 +Kafka brokers\n/);
+  assert.match(text, /\n {2}--log-level LEVEL +LOG_LEVEL +info +pino level/);
+});
+
+test('a bad flag or variable is a FlagError naming it', () => {
+  badFlag(['--rate', 'fast'], /^--rate = 'fast' is invalid: expected a number of at least 0\.001/);
+  badFlag(['--rate', '0'], /^--rate = '0' is invalid/);
+  badFlag(['--seed', '4294967296'], /^--seed = '4294967296' is invalid: expected a whole number from 0 to 4294967295/);
+  badFlag(['--seed=-1'], /^--seed = '-1' is invalid: expected a whole number from 0/);
+  badFlag(['--seed', '1.5'], /^--seed = '1\.5' is invalid: expected a whole number/);
+  badFlag(['--customers', '0'], /^--customers = '0' is invalid/);
+  badFlag(['--partitions', '10001'], /^--partitions = '10001' is invalid: expected a whole number from 1 to 10000/);
+  badFlag(['--max-batch', '0'], /^--max-batch = '0' is invalid/);
+  badFlag(['--out', 'printer'], /^--out = 'printer' is invalid: expected file \| kafka \| null/);
+  badFlag(['--format', 'xml'], /^--format = 'xml' is invalid: expected ndjson \| csv/);
+  badFlag(['--arrivals', 'bursty'], /^--arrivals = 'bursty' is invalid: expected constant \| poisson/);
+  badFlag(['--duration', '10 minutes'], /^--duration = '10 minutes' is invalid: expected a duration/);
+  badFlag(['--report-every', '0'], /^--report-every = '0' is invalid: expected a duration/);
+  badFlag(['--start', '2018-02-30'], /^--start = '2018-02-30' is invalid: expected a date YYYY-MM-DD/);
+  badFlag(['--scenarios', 'card-testing,teleport'], /^--scenarios = 'card-testing,teleport' .*unknown: teleport/);
+  badFlag(['--brokers', 'localhost'], /^--brokers = 'localhost' is invalid: expected host:port/);
+  badFlag([], /^--brokers \/ KAFKA_BROKERS = 'localhost' is invalid/, { KAFKA_BROKERS: 'localhost' });
+  badFlag([], /^--log-level \/ LOG_LEVEL = 'loud' is invalid: expected fatal \| error/, { LOG_LEVEL: 'loud' });
+  badFlag(['--topic', 'a topic'], /^--topic = 'a topic' is invalid: expected a Kafka name/);
+  badFlag(['--run-id', 'x'.repeat(65)], /^--run-id = 'x+' is invalid: expected 1-64 letters/);
+  badFlag(['--client-id', 'a b'], /^--client-id = 'a b' is invalid/);
+  badFlag(['--colour', 'red'], /--colour/);
+  badFlag(['--days'], /--days/);
+  badFlag(['--days', '--count', '3'], /--days/);
+  badFlag(['--days', '3', '--days', '4'], /^--days is given twice/);
+  badFlag(['--speed', '60', '--rate', '100'], /^--speed cannot be combined with --rate/);
+  badFlag(['--speed', '0'], /^--speed = '0' is invalid/);
+  badFlag(['stray'], /argument 'stray'/);
 });

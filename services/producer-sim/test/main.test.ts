@@ -16,7 +16,18 @@ test('a bad flag stops the CLI with exit code 2 and one line naming the flag', (
   const run = cli(['--out', 'file', '--rate', 'fast']);
   assert.equal(run.status, 2);
   assert.equal(run.stdout, '');
-  assert.equal(run.stderr, 'producer-sim: --rate "fast" must be a number >= 0.001 (see --help)\n');
+  assert.equal(
+    run.stderr,
+    "producer-sim: BAD_FLAG: --rate = 'fast' is invalid: expected a number of at least 0.001 (see --help)\n",
+  );
+});
+
+test('--help prints the flag table on stdout and exits 0', () => {
+  const run = cli(['--help']);
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stdout, /^usage: tsx services\/producer-sim\/src\/main\.ts \[flags\]/);
+  assert.match(run.stdout, /\n {2}--out file\|kafka\|null +- +file +where the stream goes/);
+  assert.equal(run.stderr, '');
 });
 
 test('a small file run writes the three files and a manifest and logs JSON lines', async (t) => {
