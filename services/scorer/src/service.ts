@@ -1,15 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { Admin, Consumer, Producer, type BaseOptions } from '@platformatic/kafka';
-import { createSchemaCodecs } from '../../../schemas/src/codecs.ts';
 import type { Label } from '../../../schemas/src/types.ts';
-import { parseFeatureSpec } from './core/features/feature-spec.ts';
-import { FeatureState } from './core/features/feature-state.ts';
 import type { ModelPort } from './core/model-port.ts';
-import { MicroBatcher } from './core/scoring/micro-batcher.ts';
-import { ScoringPipeline } from './core/scoring/pipeline.ts';
-import { policyConfigOf, type ScorerConfig } from './config.ts';
+import type { ScorerConfig } from './config.ts';
 import { createDashboardApp } from './dashboard/app.ts';
 import { listen, type Listening } from './dashboard/listen.ts';
 import { ScorerError, errorMessage } from './errors.ts';
@@ -28,8 +22,8 @@ import { createMissingTopics, requireTopics } from './kafka/topics.ts';
 import { TransactionSource } from './kafka/transaction-source.ts';
 import { LiveMetrics } from './metrics/live-metrics.ts';
 import { createMetricsRegistry } from './metrics/prometheus.ts';
-import { loadOnnxModel } from './model/onnx-model.ts';
 import type { Logger } from './observability/logger.ts';
+import { composeScoring, loadSpecAndModel } from './scoring-core.ts';
 
 export type ServiceState = 'starting' | 'running' | 'draining' | 'stopped' | 'failed';
 
@@ -111,32 +105,16 @@ export class ScorerService {
     metrics.start();
     this.#closers.push({ name: 'metrics', close: () => Promise.resolve(metrics.close()) });
 
-    let specJson: unknown;
-    try {
-      specJson = JSON.parse(await readFile(config.featureSpecPath, 'utf8'));
-    } catch (error) {
-      throw new ScorerError('BAD_CONFIG', `cannot read feature spec ${config.featureSpecPath}: ${errorMessage(error)}`);
-    }
-    const spec = parseFeatureSpec(specJson);
-    const model = await loadOnnxModel(config.modelPath, {
-      featureNames: spec.features.map((f) => f.name),
-      specVersion: spec.version,
-    });
+    const { spec, model } = await loadSpecAndModel(config);
     this.#model = model;
     this.#closers.push({ name: 'model', close: () => model.close() });
     metrics.setModelVersion(model.info.version);
     this.#log.info({ model: model.info.version, spec: spec.version, path: config.modelPath }, 'model loaded');
 
-    const policy = policyConfigOf(config, model.info.thresholds);
-    const features = new FeatureState(spec, { trackChanges: true });
-    const reportSizes = () => metrics.setStateSizes(features.cards.size, features.terminals.cells);
-    reportSizes();
-    const sizes = setInterval(reportSizes, config.metricsIntervalMs);
-    sizes.unref();
-    this.#closers.push({ name: 'state sizes', close: () => Promise.resolve(clearInterval(sizes)) });
-    const batcher = new MicroBatcher(model, {
-      maxRows: config.batchMaxRows,
-      maxWaitMs: config.batchMaxWaitMs,
+    let lastModelError = 0;
+    const { codecs, features, batcher, pipeline } = composeScoring(config, spec, model, {
+      nowMs,
+      trackChanges: true,
       timing: {
         nowUs: () => performance.now() * 1000,
         onModelCall: (rows, us) => {
@@ -144,21 +122,6 @@ export class ScorerService {
           metrics.recordLatency('model_row', us / rows, rows);
         },
       },
-    });
-    this.#closers.push({ name: 'batcher', close: () => Promise.resolve(batcher.close()) });
-    const codecs = createSchemaCodecs();
-    let lastModelError = 0;
-    const pipeline = new ScoringPipeline({
-      codecs,
-      features,
-      model: batcher,
-      policy,
-      modelVersion: model.info.version,
-      topics: { decisions: config.topics.decisions, deadLetters: config.topics.deadLetters },
-      deadlineMs: config.deadlineMs,
-      nowMs,
-      limits: config.limits,
-      output: config.output,
       onModelError: (error) => {
         // At most one line a second: a broken model fails every batch.
         if (Date.now() - lastModelError > 1000)
@@ -166,6 +129,12 @@ export class ScorerService {
         lastModelError = Date.now();
       },
     });
+    this.#closers.push({ name: 'batcher', close: () => Promise.resolve(batcher.close()) });
+    const reportSizes = () => metrics.setStateSizes(features.cards.size, features.terminals.cells);
+    reportSizes();
+    const sizes = setInterval(reportSizes, config.metricsIntervalMs);
+    sizes.unref();
+    this.#closers.push({ name: 'state sizes', close: () => Promise.resolve(clearInterval(sizes)) });
 
     const base = await clientOptions(config, config.clientId);
     // Idempotent: a retried produce never writes a decision twice, so it may retry for the whole delivery timeout.

@@ -3,15 +3,15 @@
  * Avro-encoded as they sit on the topic: decode, validate, features, model (per row, at batch 64 and 1), policy,
  * encode, and the whole pipeline step (ScoringPipeline with the MicroBatcher and the real ONNX model).
  * Run: node --import tsx services/scorer/src/bench/stage-costs.ts [--count 100000] [--days 30]
- *        [--batch1-rows 20000] [--passes 3] [--warmup 20000]
+ *        [--batch1-rows 20000] [--passes 3] [--warmup 20000]   (--help: the flags)
  */
 import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
-import { parseArgs } from 'node:util';
 import { createSchemaCodecs } from '../../../../schemas/src/codecs.ts';
+import { flagsOrExit, parseFlags } from '../../../cli/src/flags.ts';
+import type { CommandSpec, FlagTable } from '../../../cli/src/flags.ts';
 import { loadConfig, policyConfigOf } from '../config.ts';
-import { readFeatureSpec } from '../export/read-feature-spec.ts';
-import { loadOnnxModel } from '../model/onnx-model.ts';
+import { loadSpecAndModel } from '../scoring-core.ts';
 import { benchInput } from './bench-input.ts';
 import { collectGarbage, measure } from './cpu-cost.ts';
 import type { Cost } from './cpu-cost.ts';
@@ -27,30 +27,36 @@ interface Options {
   readonly warmup: number;
 }
 
-function options(argv: string[]): Options {
-  const { values } = parseArgs({
-    args: argv,
-    strict: true,
-    options: {
-      count: { type: 'string', default: '100000' },
-      days: { type: 'string', default: '30' },
-      'batch1-rows': { type: 'string', default: '20000' },
-      passes: { type: 'string', default: '3' },
-      warmup: { type: 'string', default: '20000' },
+const COMMAND = {
+  usage: 'npm run bench:stages -- [flags]',
+  notes: 'Exit code 2 on a bad flag (BAD_FLAG).',
+  flags: {
+    count: { value: 'N', default: '100000', meaning: 'simulated transactions per measured pass (at least 1000)' },
+    days: { value: 'N', default: '30', meaning: 'simulated days the transactions span, about (at least 1)' },
+    'batch1-rows': {
+      value: 'N',
+      default: '20000',
+      meaning: 'rows of the model at batch 1 (at least 100, at most --count)',
     },
-  });
-  const int = (name: keyof typeof values, min: number): number => {
-    const value = Number(values[name]);
-    if (!Number.isInteger(value) || value < min) throw new RangeError(`--${name} must be an integer ≥ ${min}`);
-    return value;
-  };
-  const count = int('count', 1000);
+    passes: { value: 'N', default: '3', meaning: 'measured passes (at least 1)' },
+    warmup: {
+      value: 'N',
+      default: '20000',
+      meaning: 'transactions of the warm-up pass (at least 1000, at most --count)',
+    },
+  },
+} as const satisfies CommandSpec<FlagTable>;
+
+function options(argv: readonly string[]): Options {
+  const flags = parseFlags(COMMAND, argv);
+  const MAX = Number.MAX_SAFE_INTEGER;
+  const count = flags.int('count', 1000, MAX);
   return {
     count,
-    days: int('days', 1),
-    batch1Rows: Math.min(int('batch1-rows', 100), count),
-    passes: int('passes', 1),
-    warmup: Math.min(int('warmup', 1000), count),
+    days: flags.int('days', 1, MAX),
+    batch1Rows: Math.min(flags.int('batch1-rows', 100, MAX), count),
+    passes: flags.int('passes', 1, MAX),
+    warmup: Math.min(flags.int('warmup', 1000, MAX), count),
   };
 }
 
@@ -83,25 +89,16 @@ async function pass(
 const IN_SUM = new Set(['decode', 'validate', 'features', 'model, batch 64', 'policy', 'encode']);
 
 async function main(): Promise<number> {
-  let o: Options;
-  try {
-    o = options(process.argv.slice(2));
-  } catch (error) {
-    process.stderr.write(`stage-costs: ${(error as Error).message}\n`);
-    return 2;
-  }
-  const config = loadConfig(process.env, []);
+  const o = flagsOrExit('stage-costs', () => options(process.argv.slice(2)));
+  // The service's configuration, but a backlog-sized deadline: a slow pass must not turn into degraded decisions.
+  const config = loadConfig(process.env, ['--deadline-ms', '600000']);
   const codecs = createSchemaCodecs();
-  const spec = await readFeatureSpec(config.featureSpecPath);
-  const model = await loadOnnxModel(config.modelPath, {
-    featureNames: spec.features.map((f) => f.name),
-    specVersion: spec.version,
-  });
+  const { spec, model } = await loadSpecAndModel(config);
   try {
     const policy = policyConfigOf(config, model.info.thresholds);
     const generated = performance.now();
     const input = benchInput(o.count, o.days, codecs);
-    const deps = { codecs, spec, model, policy, input };
+    const deps = { config, codecs, spec, model, policy, input };
     const ortVersion = (createRequire(import.meta.url)('onnxruntime-node/package.json') as { version: string }).version;
     const meanBytes = input.encoded.reduce((s, b) => s + b.length, 0) / input.encoded.length;
     const genSeconds = ((performance.now() - generated) / 1000).toFixed(1);

@@ -7,13 +7,15 @@ import type { ModelPort } from '../core/model-port.ts';
 import { decide } from '../core/policy/decide.ts';
 import type { PolicyOutcome } from '../core/policy/decide.ts';
 import type { PolicyConfig } from '../core/policy/policy-config.ts';
-import { MicroBatcher } from '../core/scoring/micro-batcher.ts';
-import { ScoringPipeline } from '../core/scoring/pipeline.ts';
 import type { InRecord } from '../core/scoring/records.ts';
 import { validateTransaction } from '../core/validate.ts';
+import type { ScorerConfig } from '../config.ts';
+import { composeScoring } from '../scoring-core.ts';
 import type { BenchInput } from './bench-input.ts';
 
 export interface StageDeps {
+  /** The scorer's configuration: `pipeline()` runs the scoring core the service would compose from it. */
+  readonly config: ScorerConfig;
   readonly codecs: SchemaCodecs;
   readonly spec: FeatureSpec;
   readonly model: ModelPort;
@@ -124,23 +126,13 @@ export class StageRunner {
   }
 
   /**
-   * The whole step of one partition without Kafka: ScoringPipeline over chunks of 256 records with the service's
-   * MicroBatcher (64 rows, 1 ms) and the real model. Returns the number of decisions that were not degraded.
+   * The whole step of one partition without Kafka: the service's scoring core (`composeScoring`: ScoringPipeline
+   * over the MicroBatcher and the real model, as configured) over chunks of 256 records. Returns the number of
+   * decisions that were not degraded.
    */
   async pipeline(): Promise<number> {
-    const { codecs, model, policy, spec, input } = this.#deps;
-    const features = new FeatureState(spec);
-    const batcher = new MicroBatcher(model, { maxRows: 64, maxWaitMs: 1 });
-    const pipeline = new ScoringPipeline({
-      codecs,
-      features,
-      model: batcher,
-      policy,
-      modelVersion: model.info.version,
-      topics: { decisions: 'decisions', deadLetters: 'dlq' },
-      deadlineMs: 600_000,
-      nowMs,
-    });
+    const { config, spec, model, input } = this.#deps;
+    const { features, batcher, pipeline } = composeScoring(config, spec, model, { nowMs });
     let decided = 0;
     try {
       for (let at = 0; at < this.#n; at += CHUNK) {

@@ -1,0 +1,81 @@
+import { createSchemaCodecs } from '../../../schemas/src/codecs.ts';
+import type { SchemaCodecs } from '../../../schemas/src/codecs.ts';
+import type { FeatureSpec } from './core/features/feature-spec.ts';
+import { FeatureState } from './core/features/feature-state.ts';
+import type { ModelPort } from './core/model-port.ts';
+import type { PolicyConfig } from './core/policy/policy-config.ts';
+import { MicroBatcher } from './core/scoring/micro-batcher.ts';
+import type { MicroBatcherOptions } from './core/scoring/micro-batcher.ts';
+import { ScoringPipeline } from './core/scoring/pipeline.ts';
+import { policyConfigOf } from './config.ts';
+import type { ScorerConfig } from './config.ts';
+import { readFeatureSpec } from './export/read-feature-spec.ts';
+import { loadOnnxModel } from './model/onnx-model.ts';
+
+/** The feature spec and the model a configuration names, the model checked against the spec's names and version. */
+export async function loadSpecAndModel(
+  config: Pick<ScorerConfig, 'featureSpecPath' | 'modelPath'>,
+): Promise<{ spec: FeatureSpec; model: ModelPort }> {
+  const spec = await readFeatureSpec(config.featureSpecPath);
+  const model = await loadOnnxModel(config.modelPath, {
+    featureNames: spec.features.map((f) => f.name),
+    specVersion: spec.version,
+  });
+  return { spec, model };
+}
+
+/** What the scoring core needs from the process around it: the clock and where its observations go. */
+export interface ScoringEdges {
+  /** Wall-clock epoch milliseconds (Kafka timestamps are epoch ms). */
+  readonly nowMs: () => number;
+  /** Times each model call (the service's histograms); none: untimed. */
+  readonly timing?: MicroBatcherOptions['timing'];
+  /** Told once per batch the model could not score (the batch is decided by rules alone). */
+  readonly onModelError?: (error: unknown) => void;
+  /** Keep the changed cards for the card-state changelog (the service does; benchmarks of the core do not). */
+  readonly trackChanges?: boolean;
+}
+
+export interface ScoringCore {
+  readonly codecs: SchemaCodecs;
+  readonly policy: PolicyConfig;
+  readonly features: FeatureState;
+  readonly batcher: MicroBatcher;
+  readonly pipeline: ScoringPipeline;
+}
+
+/**
+ * The scoring core of one scorer process, wired as `config` says: codecs, card and terminal state, the
+ * micro-batched model, the policy (the model's thresholds unless configured) and the pipeline step over them.
+ * The service runs it between Kafka's input and output; the stage benchmark runs the same one without Kafka.
+ * Closing the batcher (`batcher.close()`) is the caller's.
+ */
+export function composeScoring(
+  config: ScorerConfig,
+  spec: FeatureSpec,
+  model: ModelPort,
+  edges: ScoringEdges,
+): ScoringCore {
+  const codecs = createSchemaCodecs();
+  const policy = policyConfigOf(config, model.info.thresholds);
+  const features = new FeatureState(spec, { trackChanges: edges.trackChanges ?? false });
+  const batcher = new MicroBatcher(model, {
+    maxRows: config.batchMaxRows,
+    maxWaitMs: config.batchMaxWaitMs,
+    ...(edges.timing === undefined ? {} : { timing: edges.timing }),
+  });
+  const pipeline = new ScoringPipeline({
+    codecs,
+    features,
+    model: batcher,
+    policy,
+    modelVersion: model.info.version,
+    topics: { decisions: config.topics.decisions, deadLetters: config.topics.deadLetters },
+    deadlineMs: config.deadlineMs,
+    nowMs: edges.nowMs,
+    limits: config.limits,
+    output: config.output,
+    ...(edges.onModelError === undefined ? {} : { onModelError: edges.onModelError }),
+  });
+  return { codecs, policy, features, batcher, pipeline };
+}
