@@ -78,11 +78,23 @@ export function loadCatalogue(dir: URL = DEFAULT_DIR): SchemaCatalogue {
 }
 
 /**
- * avsc decodes records into instances of a generated class; giving that class Object.prototype makes decoded
+ * avsc decodes records into instances of a generated class; giving those classes Object.prototype makes decoded
  * values plain objects, so they compare, spread and log exactly like the literals the TypeScript types describe.
+ * Nested records too (inside unions, arrays and maps).
  */
-function withPlainRecords(type: Type): Type {
-  const record = type as Type & { recordConstructor?: { prototype: object } };
-  if (type.typeName === 'record' && record.recordConstructor) record.recordConstructor.prototype = Object.prototype;
+function withPlainRecords(type: Type, seen = new Set<Type>()): Type {
+  if (seen.has(type)) return type;
+  seen.add(type);
+  const t = type as Type & {
+    recordConstructor?: { prototype: object };
+    fields?: { type: Type }[];
+    types?: Type[];
+    itemsType?: Type;
+    valuesType?: Type;
+  };
+  if (type.typeName === 'record' && t.recordConstructor) t.recordConstructor.prototype = Object.prototype;
+  for (const inner of [...(t.fields ?? []).map((f) => f.type), ...(t.types ?? []), t.itemsType, t.valuesType]) {
+    if (inner !== undefined) withPlainRecords(inner, seen);
+  }
   return type;
 }

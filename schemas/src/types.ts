@@ -43,6 +43,13 @@ export interface Decision {
   eventTime: number;
   decidedAt: number;
   latencyUs: number;
+  /** A challenger model's score of the same row (shadow only: it never changes the action); null when none scored it. */
+  challenger: ChallengerScore | null;
+}
+
+export interface ChallengerScore {
+  modelVersion: string;
+  score: number;
 }
 
 export interface Label {

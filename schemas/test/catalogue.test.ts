@@ -14,8 +14,10 @@ test('the catalogue keeps the published schema ids', () => {
     [2, SUBJECTS.transaction, 2],
     [3, SUBJECTS.decision, 1],
     [4, SUBJECTS.label, 1],
+    [5, SUBJECTS.decision, 2],
   ]);
   assert.equal(catalogue.latest(SUBJECTS.transaction).id, 2);
+  assert.equal(catalogue.latest(SUBJECTS.decision).id, 5);
 });
 
 test('the Avro schemas have exactly the fields of the TypeScript types', () => {

@@ -26,6 +26,8 @@ test('a card-present transaction keeps its null device and IP fields', () => {
 test('decisions and labels survive a round trip unchanged', () => {
   const decision = sampleDecision({ reasons: [] });
   assert.deepEqual(codecs.decision.decode(codecs.decision.encode(decision)), decision);
+  const challenged = sampleDecision({ challenger: { modelVersion: 'next', score: 0.125 } });
+  assert.deepEqual(codecs.decision.decode(codecs.decision.encode(challenged)), challenged, 'nested records are plain');
   const label = sampleLabel();
   assert.deepEqual(codecs.label.decode(codecs.label.encode(label)), label);
 });

@@ -33,6 +33,7 @@ export function sampleDecision(overrides: Partial<Decision> = {}): Decision {
     eventTime: Date.UTC(2018, 3, 1, 9, 30),
     decidedAt: Date.UTC(2024, 0, 1, 12, 0, 0, 3),
     latencyUs: 1834,
+    challenger: null,
     ...overrides,
   };
 }

@@ -51,6 +51,15 @@ export interface ScorerConfig {
    */
   readonly replicationFactor: number;
   readonly modelPath: string;
+  /** A challenger model that shadows the champion (its scores travel in the decisions, never its actions). */
+  readonly challengerModelPath: string | null;
+  /** A challenger call slower than this pauses the challenger for 1000 calls. */
+  readonly challengerBudgetUs: number;
+  /**
+   * The admin endpoints (`/admin/*`: swap, challenger, promote): off without a token; from loopback peers only
+   * unless `remote`. Never logged.
+   */
+  readonly admin: { readonly token: string | null; readonly remote: boolean };
   readonly featureSpecPath: string;
   readonly batchMaxRows: number;
   readonly batchMaxWaitMs: number;
@@ -167,6 +176,30 @@ const COMMAND = {
       env: 'MODEL_PATH',
       default: resolve(root, 'model', 'fraud-model.onnx'),
       meaning: 'the ONNX model',
+    },
+    'challenger-model': {
+      value: 'PATH',
+      env: 'CHALLENGER_MODEL_PATH',
+      meaning: 'an ONNX model that shadows the champion: its score goes in each decision, never its action',
+    },
+    'challenger-budget-us': {
+      value: 'US',
+      env: 'CHALLENGER_BUDGET_US',
+      default: '5000',
+      meaning: 'a challenger call slower than this (or one that fails) pauses the challenger for 1000 calls',
+    },
+    // Environment only in practice, like the SASL password.
+    'admin-token': {
+      value: 'TEXT',
+      env: 'SCORER_ADMIN_TOKEN',
+      meaning: 'bearer token of the /admin endpoints (model swap, challenger, promote); unset: they are off',
+      secret: true,
+    },
+    'admin-remote': {
+      value: 'BOOL',
+      env: 'SCORER_ADMIN_REMOTE',
+      default: 'false',
+      meaning: '/admin answers peers other than loopback too: true | false',
     },
     'feature-spec': {
       value: 'PATH',
@@ -307,6 +340,9 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Sco
     sasl = Object.freeze({ mechanism, username, password });
   }
 
+  const adminToken = flags.optional('admin-token') ?? null;
+  // A guessable token is no lock: at least 16 characters.
+  if (adminToken !== null && adminToken.length < 16) flags.fail('admin-token', 'at least 16 characters');
   const groupId = flags.kafkaName('group-id');
   const topics = {
     transactions: flags.kafkaName('topic-transactions'),
@@ -353,6 +389,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Sco
     topics: Object.freeze(topics),
     replicationFactor: str('topic-replication-factor') === '-1' ? -1 : flags.int('topic-replication-factor', 1, 32),
     modelPath: resolve(str('model')),
+    challengerModelPath: str('challenger-model') === '' ? null : resolve(str('challenger-model')),
+    challengerBudgetUs: flags.int('challenger-budget-us', 1, 60_000_000),
+    admin: Object.freeze({
+      token: adminToken,
+      remote: flags.oneOf('admin-remote', ['true', 'false'] as const) === 'true',
+    }),
     featureSpecPath: resolve(str('feature-spec')),
     batchMaxRows: flags.int('batch-max-rows', 1, 4096),
     batchMaxWaitMs: flags.int('batch-max-wait-ms', 0, 1000),

@@ -32,4 +32,6 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     void service.stop(signal);
   });
 }
+// SIGHUP: the model files at the configured paths again, swapped in while the scorer runs (see reloadModels).
+process.on('SIGHUP', () => void service.reloadModels());
 process.exit(await service.finished);

@@ -2,7 +2,7 @@ import { createSchemaCodecs } from '../../../schemas/src/codecs.ts';
 import type { SchemaCodecs } from '../../../schemas/src/codecs.ts';
 import type { FeatureSpec } from './core/features/feature-spec.ts';
 import { FeatureState } from './core/features/feature-state.ts';
-import type { ModelPort } from './core/model-port.ts';
+import type { ModelInfo, ModelPort } from './core/model-port.ts';
 import type { PolicyConfig } from './core/policy/policy-config.ts';
 import { MicroBatcher } from './core/scoring/micro-batcher.ts';
 import type { MicroBatcherOptions } from './core/scoring/micro-batcher.ts';
@@ -11,17 +11,41 @@ import { policyConfigOf } from './config.ts';
 import type { ScorerConfig } from './config.ts';
 import { readFeatureSpec } from './export/read-feature-spec.ts';
 import { loadOnnxModel } from './model/onnx-model.ts';
+import type { ExpectedFeatures, ModelLoader } from './model/onnx-model.ts';
 
 /** The feature spec and the model a configuration names, the model checked against the spec's names and version. */
 export async function loadSpecAndModel(
   config: Pick<ScorerConfig, 'featureSpecPath' | 'modelPath'>,
+  load: ModelLoader = loadOnnxModel,
 ): Promise<{ spec: FeatureSpec; model: ModelPort }> {
   const spec = await readFeatureSpec(config.featureSpecPath);
-  const model = await loadOnnxModel(config.modelPath, {
-    featureNames: spec.features.map((f) => f.name),
-    specVersion: spec.version,
-  });
-  return { spec, model };
+  return { spec, model: await load(config.modelPath, expectedFeatures(spec)) };
+}
+
+/** What a model must have been trained on to serve with this spec. */
+function expectedFeatures(spec: FeatureSpec): ExpectedFeatures {
+  return { featureNames: spec.features.map((f) => f.name), specVersion: spec.version };
+}
+
+/**
+ * Loads a model to replace or shadow the serving one: checked against the feature spec like the first, and its
+ * thresholds must make a valid policy (`policyFor`) (BAD_CONFIG otherwise; the model is closed).
+ */
+export function candidateLoader(
+  spec: FeatureSpec,
+  policyFor: (model: ModelInfo) => PolicyConfig,
+  load: ModelLoader = loadOnnxModel,
+): (path: string) => Promise<ModelPort> {
+  return async (path) => {
+    const model = await load(path, expectedFeatures(spec));
+    try {
+      policyFor(model.info);
+    } catch (error) {
+      await model.close();
+      throw error;
+    }
+    return model;
+  };
 }
 
 /** What the scoring core needs from the process around it: the clock and where its observations go. */
@@ -38,6 +62,9 @@ export interface ScoringEdges {
 
 export interface ScoringCore {
   readonly codecs: SchemaCodecs;
+  /** The policy of each champion (its thresholds unless configured). */
+  readonly policyFor: (model: ModelInfo) => PolicyConfig;
+  /** The policy of the champion it started with. */
   readonly policy: PolicyConfig;
   readonly features: FeatureState;
   readonly batcher: MicroBatcher;
@@ -57,19 +84,20 @@ export function composeScoring(
   edges: ScoringEdges,
 ): ScoringCore {
   const codecs = createSchemaCodecs();
-  const policy = policyConfigOf(config, model.info.thresholds);
+  const policyFor = policyOfModels(config);
+  const policy = policyFor(model.info);
   const features = new FeatureState(spec, { trackChanges: edges.trackChanges ?? false });
   const batcher = new MicroBatcher(model, {
     maxRows: config.batchMaxRows,
     maxWaitMs: config.batchMaxWaitMs,
+    challengerBudgetUs: config.challengerBudgetUs,
     ...(edges.timing === undefined ? {} : { timing: edges.timing }),
   });
   const pipeline = new ScoringPipeline({
     codecs,
     features,
     model: batcher,
-    policy,
-    modelVersion: model.info.version,
+    policyFor,
     topics: { decisions: config.topics.decisions, deadLetters: config.topics.deadLetters },
     deadlineMs: config.deadlineMs,
     nowMs: edges.nowMs,
@@ -77,5 +105,18 @@ export function composeScoring(
     output: config.output,
     ...(edges.onModelError === undefined ? {} : { onModelError: edges.onModelError }),
   });
-  return { codecs, policy, features, batcher, pipeline };
+  return { codecs, policyFor, policy, features, batcher, pipeline };
+}
+
+/**
+ * The policy of each model under this configuration (`policyConfigOf`: a configured threshold overrides the
+ * model's), worked out once per model. Throws BAD_CONFIG for a model whose thresholds make no valid policy.
+ */
+export function policyOfModels(config: ScorerConfig): (model: ModelInfo) => PolicyConfig {
+  const known = new WeakMap<ModelInfo, PolicyConfig>();
+  return (model) => {
+    let policy = known.get(model);
+    if (policy === undefined) known.set(model, (policy = policyConfigOf(config, model.thresholds)));
+    return policy;
+  };
 }

@@ -23,7 +23,13 @@ import { TransactionSource } from './kafka/transaction-source.ts';
 import { LiveMetrics } from './metrics/live-metrics.ts';
 import { createMetricsRegistry } from './metrics/prometheus.ts';
 import type { Logger } from './observability/logger.ts';
-import { composeScoring, loadSpecAndModel } from './scoring-core.ts';
+import { candidateLoader, composeScoring, loadSpecAndModel } from './scoring-core.ts';
+import { ModelAdmin } from './model/model-admin.ts';
+import type { ModelLoader } from './model/onnx-model.ts';
+
+export interface ServicePorts {
+  readonly loadModel?: ModelLoader;
+}
 
 export type ServiceState = 'starting' | 'running' | 'draining' | 'stopped' | 'failed';
 
@@ -53,11 +59,13 @@ export class ScorerService {
   #state: ServiceState = 'starting';
   readonly #log: Logger;
   readonly #config: ScorerConfig;
+  readonly #ports: ServicePorts;
   readonly #closers: { name: string; close: () => Promise<unknown> }[] = [];
   #stopping: Promise<void> | undefined;
   #consumerJoined = false;
   #brokerReachable = false;
   #model: ModelPort | undefined;
+  #models: ModelAdmin | undefined;
   #source: TransactionSource | undefined;
   #http: Listening | undefined;
   #failure: unknown;
@@ -66,7 +74,8 @@ export class ScorerService {
   readonly finished: Promise<number>;
   #finish!: (code: number) => void;
 
-  private constructor(config: ScorerConfig, log: Logger) {
+  private constructor(config: ScorerConfig, log: Logger, ports: ServicePorts) {
+    this.#ports = ports;
     this.#config = config;
     this.#log = log;
     this.finished = new Promise((resolve) => (this.#finish = resolve));
@@ -88,8 +97,9 @@ export class ScorerService {
     return this.#readToEnd?.() ?? Promise.reject(new Error('the scorer has not started'));
   }
 
-  static async start(config: ScorerConfig, log: Logger): Promise<ScorerService> {
-    const service = new ScorerService(config, log);
+  /** `ports.loadModel`: how model files are loaded (default ONNX Runtime's; a test may wrap it). */
+  static async start(config: ScorerConfig, log: Logger, ports: ServicePorts = {}): Promise<ScorerService> {
+    const service = new ScorerService(config, log, ports);
     try {
       await service.#start();
     } catch (error) {
@@ -105,14 +115,13 @@ export class ScorerService {
     metrics.start();
     this.#closers.push({ name: 'metrics', close: () => Promise.resolve(metrics.close()) });
 
-    const { spec, model } = await loadSpecAndModel(config);
+    const { spec, model } = await loadSpecAndModel(config, this.#ports.loadModel);
     this.#model = model;
-    this.#closers.push({ name: 'model', close: () => model.close() });
     metrics.setModelVersion(model.info.version);
     this.#log.info({ model: model.info.version, spec: spec.version, path: config.modelPath }, 'model loaded');
 
     let lastModelError = 0;
-    const { codecs, features, batcher, pipeline } = composeScoring(config, spec, model, {
+    const { codecs, features, batcher, pipeline, policyFor } = composeScoring(config, spec, model, {
       nowMs,
       trackChanges: true,
       timing: {
@@ -121,6 +130,7 @@ export class ScorerService {
           metrics.recordLatency('model_call', us);
           metrics.recordLatency('model_row', us / rows, rows);
         },
+        onChallengerCall: (outcome, rows, us) => metrics.challengerCall(outcome, rows, us),
       },
       onModelError: (error) => {
         // At most one line a second: a broken model fails every batch.
@@ -129,7 +139,24 @@ export class ScorerService {
         lastModelError = Date.now();
       },
     });
+    const models = new ModelAdmin(
+      {
+        batcher,
+        load: candidateLoader(spec, policyFor, this.#ports.loadModel),
+        warmUp: { rows: config.batchMaxRows, calls: 3 },
+        metrics,
+        log: this.#log,
+      },
+      model,
+    );
+    this.#models = models;
+    // Closers run in reverse: the models are closed after the batcher has stopped.
+    this.#closers.push({ name: 'models', close: () => models.close() });
     this.#closers.push({ name: 'batcher', close: () => Promise.resolve(batcher.close()) });
+    if (config.challengerModelPath !== null) {
+      const change = await models.setChallenger(config.challengerModelPath);
+      if (!change.ok) throw new ScorerError('BAD_CONFIG', `challenger ${config.challengerModelPath}: ${change.reason}`);
+    }
     const reportSizes = () => metrics.setStateSizes(features.cards.size, features.terminals.cells);
     reportSizes();
     const sizes = setInterval(reportSizes, config.metricsIntervalMs);
@@ -325,6 +352,7 @@ export class ScorerService {
 
     const app = createDashboardApp({
       metrics,
+      admin: { token: config.admin.token, remote: config.admin.remote, models },
       registry: createMetricsRegistry(metrics),
       readiness: () => ({
         consumerJoined: this.#consumerJoined,
@@ -367,6 +395,17 @@ export class ScorerService {
       member: (topic: string, from: KafkaGroupMemberOptions['from']) =>
         (member = new KafkaGroupMember(consumer, topic, { ...GROUP_TIMING, from }, this.#log)),
     };
+  }
+
+  /**
+   * SIGHUP: the model files at the configured paths again (the champion's, and the challenger's if one is
+   * configured), each swapped in after the same checks as at start; a refused one leaves the serving one.
+   */
+  async reloadModels(): Promise<void> {
+    const models = this.#models;
+    if (models === undefined || this.#state !== 'running') return;
+    await models.swapChampion(this.#config.modelPath);
+    if (this.#config.challengerModelPath !== null) await models.setChallenger(this.#config.challengerModelPath);
   }
 
   #fail(error: unknown): void {

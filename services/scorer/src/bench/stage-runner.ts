@@ -106,6 +106,7 @@ export class StageRunner {
         eventTime: tx.eventTime,
         decidedAt,
         latencyUs: 250,
+        challenger: null,
       });
     }
   }

@@ -3,6 +3,8 @@ import express from 'express';
 import type { ErrorRequestHandler, Request } from 'express';
 import type { Registry } from 'prom-client';
 import type { SnapshotOptions, SnapshotSource } from '../metrics/snapshot.ts';
+import { adminRouter } from './admin-routes.ts';
+import type { AdminOptions } from './admin-routes.ts';
 import { eventStreamHandler } from './event-stream.ts';
 import { readinessHandler } from './readiness.ts';
 import type { ReadinessCheck } from './readiness.ts';
@@ -19,6 +21,8 @@ export interface DashboardDeps {
   /** How often `/api/stream` pushes a snapshot; default 1000 ms. */
   streamIntervalMs?: number;
   logger?: DashboardLogger;
+  /** The `/admin` endpoints (model swap, challenger, promotion); none: not mounted. */
+  admin?: AdminOptions;
 }
 
 const PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url));
@@ -43,6 +47,7 @@ export function createDashboardApp(deps: DashboardDeps): express.Application {
     const text = await deps.registry.metrics();
     res.set('Content-Type', deps.registry.contentType).send(text);
   });
+  if (deps.admin !== undefined) app.use('/admin', adminRouter(deps.admin));
   app.use((_req, res, next) => {
     res.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
     next();

@@ -4,8 +4,22 @@ import { initHistogramRuntime } from './hdr.ts';
 import { HistoryRing } from './history-ring.ts';
 import { LatencyHistogram } from './latency-histogram.ts';
 import type { HistogramWindow } from './latency-histogram.ts';
-import { COMMIT_RESULTS, DEGRADED_REASONS, LATENCY_NAMES } from './scorer-metrics.ts';
-import type { CommitResult, DegradedReason, LatencyName, ScorerMetrics } from './scorer-metrics.ts';
+import {
+  CHALLENGER_OUTCOMES,
+  COMMIT_RESULTS,
+  DEGRADED_REASONS,
+  LATENCY_NAMES,
+  MODEL_CHANGE_RESULTS,
+} from './scorer-metrics.ts';
+import type {
+  ChallengerOutcome,
+  CommitResult,
+  DegradedReason,
+  LatencyName,
+  ModelChangeResult,
+  ModelRole,
+  ScorerMetrics,
+} from './scorer-metrics.ts';
 import type { IntervalPoint, LatencySnapshot, SnapshotOptions, SnapshotSource, WindowSnapshot } from './snapshot.ts';
 
 export interface LiveMetricsOptions {
@@ -53,6 +67,13 @@ export class LiveMetrics implements ScorerMetrics, SnapshotSource {
   #state = { cards: 0, terminalCells: 0 };
   #restore = { restoring: 0, partitions: 0, records: 0, seconds: 0 };
   #modelVersion: string | null = null;
+  #challengerVersion: string | null = null;
+  readonly #modelChanges: Record<ModelRole, Record<ModelChangeResult, number>> = {
+    champion: zeroes(MODEL_CHANGE_RESULTS),
+    challenger: zeroes(MODEL_CHANGE_RESULTS),
+  };
+  readonly #challengerRows: Record<ChallengerOutcome, number> = zeroes(CHALLENGER_OUTCOMES);
+  #challengerMicros = 0;
   #interval = { index: 0, startedAt: 0, endedAt: 0 };
   #throughput = { inPerSecond: 0, outPerSecond: 0 };
   #intervalStartedAt: number;
@@ -147,6 +168,19 @@ export class LiveMetrics implements ScorerMetrics, SnapshotSource {
     this.#modelVersion = version;
   }
 
+  setChallengerVersion(version: string | null): void {
+    this.#challengerVersion = version;
+  }
+
+  modelChange(role: ModelRole, result: ModelChangeResult): void {
+    this.#modelChanges[role][result]++;
+  }
+
+  challengerCall(outcome: ChallengerOutcome, rows: number, micros: number): void {
+    this.#challengerRows[outcome] += rows;
+    if (micros > 0) this.#challengerMicros += micros;
+  }
+
   /** Starts swapping intervals every `intervalMs`. The timer does not keep the process alive. */
   start(): void {
     if (this.#timer !== undefined || this.#closed) return;
@@ -223,6 +257,12 @@ export class LiveMetrics implements ScorerMetrics, SnapshotSource {
       startedAt: this.#startedAt,
       uptimeSeconds: (now - this.#startedAt) / 1000,
       modelVersion: this.#modelVersion,
+      models: {
+        challengerVersion: this.#challengerVersion,
+        changes: { champion: { ...this.#modelChanges.champion }, challenger: { ...this.#modelChanges.challenger } },
+        challengerRows: { ...this.#challengerRows },
+        challengerSeconds: this.#challengerMicros / 1e6,
+      },
       intervalMs: this.intervalMs,
       interval: { ...this.#interval },
       latency: mapLatencies((name) => ({ cumulative: window(name, 'cumulative'), interval: window(name, 'interval') })),

@@ -1,7 +1,14 @@
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import { ACTIONS } from '../../../../schemas/src/types.ts';
 import type { HistogramWindow } from './latency-histogram.ts';
-import { COMMIT_RESULTS, DEGRADED_REASONS, LATENCY_NAMES } from './scorer-metrics.ts';
+import {
+  CHALLENGER_OUTCOMES,
+  COMMIT_RESULTS,
+  DEGRADED_REASONS,
+  LATENCY_NAMES,
+  MODEL_CHANGE_RESULTS,
+  MODEL_ROLES,
+} from './scorer-metrics.ts';
 import type { LatencySnapshot, SnapshotSource } from './snapshot.ts';
 
 export interface MetricsRegistryOptions {
@@ -189,9 +196,39 @@ const FAMILIES: readonly Family[] = [
   {
     type: 'gauge',
     name: 'model_info',
-    help: 'The loaded model version, as a label; the value is always 1.',
-    labelNames: ['version'],
-    samples: (s) => (s.modelVersion === null ? [] : [[{ version: s.modelVersion }, 1]]),
+    help: 'The models serving, by role (champion decides, challenger shadows) and version, as labels; always 1.',
+    labelNames: ['role', 'version'],
+    samples: (s) => {
+      const serving: Sample[] = [];
+      if (s.modelVersion !== null) serving.push([{ role: 'champion', version: s.modelVersion }, 1]);
+      if (s.models.challengerVersion !== null) {
+        serving.push([{ role: 'challenger', version: s.models.challengerVersion }, 1]);
+      }
+      return serving;
+    },
+  },
+  {
+    type: 'counter',
+    name: 'model_changes_total',
+    help: 'Requests to change a model (swap, challenger set or removed, promotion), by role and result.',
+    labelNames: ['role', 'result'],
+    samples: (s) =>
+      MODEL_ROLES.flatMap((role) =>
+        MODEL_CHANGE_RESULTS.map((result) => [{ role, result }, s.models.changes[role][result]] as const),
+      ),
+  },
+  {
+    type: 'counter',
+    name: 'challenger_rows_total',
+    help: 'Rows of champion calls by what the challenger did with them: scored, failed, slow (scored, then paused), paused.',
+    labelNames: ['outcome'],
+    samples: (s) => CHALLENGER_OUTCOMES.map((outcome) => [{ outcome }, s.models.challengerRows[outcome]] as const),
+  },
+  {
+    type: 'counter',
+    name: 'challenger_seconds_total',
+    help: "Time in the challenger's own model calls, seconds: its cost beside the champion's.",
+    samples: (s) => [[{}, s.models.challengerSeconds]],
   },
   {
     type: 'gauge',

@@ -1,4 +1,5 @@
 import type { Action } from '../../../../schemas/src/types.ts';
+import type { ChallengerOutcome } from '../core/scoring/micro-batcher.ts';
 
 /** The latencies of DESIGN.md "Latency", all in microseconds. */
 export const LATENCY_NAMES = ['model_call', 'model_row', 'process', 'e2e'] as const;
@@ -6,6 +7,16 @@ export type LatencyName = (typeof LATENCY_NAMES)[number];
 
 /** Why a decision was made by rules alone. */
 export type DegradedReason = 'model-failed' | 'deadline';
+
+/** A model role: the champion decides; a challenger shadows it. */
+export type ModelRole = 'champion' | 'challenger';
+export const MODEL_ROLES: readonly ModelRole[] = ['champion', 'challenger'];
+
+/** How a request to change a model ended: swapped in (or removed), or refused with the serving one kept. */
+export type ModelChangeResult = 'ok' | 'refused';
+export const MODEL_CHANGE_RESULTS: readonly ModelChangeResult[] = ['ok', 'refused'];
+
+export { CHALLENGER_OUTCOMES, type ChallengerOutcome } from '../core/scoring/micro-batcher.ts';
 
 /** What happened to an offset commit: `ok`, or refused because the group moved on (`stale`), or failed. */
 export type CommitResult = 'ok' | 'stale' | 'failed';
@@ -30,6 +41,12 @@ export interface ScorerMetrics {
   /** Forgets a partition's lag when it is revoked, so the dashboard does not show a stale number. */
   clearLag(topic: string, partition: number): void;
   setModelVersion(version: string): void;
+  /** The challenger's version now (null: none). */
+  setChallengerVersion(version: string | null): void;
+  /** One request to change a model (a swap, a challenger set or removed, a promotion), and how it ended. */
+  modelChange(role: ModelRole, result: ModelChangeResult): void;
+  /** The challenger's part of one model call: `rows` rows, `micros` µs of its own call (0 when it did not run). */
+  challengerCall(outcome: ChallengerOutcome, rows: number, micros: number): void;
   /** The transactions consumer gave up its partitions for a rebalance (counted once per rebalance). */
   rebalance(): void;
   /** The input partitions this instance owns now. */
@@ -53,6 +70,9 @@ export const noopMetrics: ScorerMetrics = Object.freeze({
   setLag: () => {},
   clearLag: () => {},
   setModelVersion: () => {},
+  setChallengerVersion: () => {},
+  modelChange: () => {},
+  challengerCall: () => {},
   rebalance: () => {},
   setAssignment: () => {},
   commit: () => {},

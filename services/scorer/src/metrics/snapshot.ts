@@ -1,6 +1,13 @@
 import type { Action } from '../../../../schemas/src/types.ts';
 import type { DistributionPoint, HistogramStats } from './histogram-stats.ts';
-import type { CommitResult, DegradedReason, LatencyName } from './scorer-metrics.ts';
+import type {
+  ChallengerOutcome,
+  CommitResult,
+  DegradedReason,
+  LatencyName,
+  ModelChangeResult,
+  ModelRole,
+} from './scorer-metrics.ts';
 
 /** One window of one latency as `/api/latency` shows it. */
 export interface WindowSnapshot extends HistogramStats {
@@ -15,7 +22,18 @@ export interface LatencySnapshot {
   takenAt: number;
   startedAt: number;
   uptimeSeconds: number;
+  /** The champion's version (null before the model is loaded). */
   modelVersion: string | null;
+  /** The challenger shadowing it, its cost, and the model changes since start. */
+  models: {
+    challengerVersion: string | null;
+    /** By role, then result; every one is present. */
+    changes: Record<ModelRole, Record<ModelChangeResult, number>>;
+    /** Rows of champion calls by what the challenger did with them; every outcome is present. */
+    challengerRows: Record<ChallengerOutcome, number>;
+    /** Time in the challenger's own calls since start, seconds. */
+    challengerSeconds: number;
+  };
   intervalMs: number;
   /**
    * The last completed interval, which the `interval` windows, `throughput` and the newest `history` entry

@@ -60,3 +60,33 @@ export function readOnnxMetadata(model: Uint8Array): Map<string, string> {
   });
   return props;
 }
+
+/**
+ * `model` with `metadata` entries appended to its metadata_props: protobuf appends repeated fields, and a later
+ * entry of a key wins for `readOnnxMetadata`, so this renames a model (another `model_version`) or changes its
+ * thresholds without touching its graph. For benchmarks and tests that need a second model of the same trees.
+ */
+export function withOnnxMetadata(model: Uint8Array, metadata: Readonly<Record<string, string>>): Buffer {
+  const entries = Object.entries(metadata).map(([key, value]) =>
+    lengthDelimited(
+      METADATA_PROPS,
+      Buffer.concat([lengthDelimited(1, Buffer.from(key)), lengthDelimited(2, Buffer.from(value))]),
+    ),
+  );
+  return Buffer.concat([model, ...entries]);
+}
+
+function lengthDelimited(field: number, bytes: Buffer): Buffer {
+  return Buffer.concat([varint(field * 8 + WIRE_LEN), varint(bytes.length), bytes]);
+}
+
+function varint(value: number): Buffer {
+  const out: number[] = [];
+  let v = value;
+  while (v >= 128) {
+    out.push((v % 128) | 128);
+    v = Math.floor(v / 128);
+  }
+  out.push(v);
+  return Buffer.from(out);
+}

@@ -9,6 +9,9 @@ export interface ExpectedFeatures {
   readonly specVersion: string;
 }
 
+/** How the scorer gets a model from a file (`loadOnnxModel`; tests may wrap it). */
+export type ModelLoader = (path: string, expected: ExpectedFeatures) => Promise<ModelPort>;
+
 const INPUT = 'features';
 const OUTPUT = 'probabilities';
 

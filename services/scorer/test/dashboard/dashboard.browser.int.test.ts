@@ -234,6 +234,7 @@ test(
     assertCell(final, 'assignment', `${topics.TOPIC_TRANSACTIONS}:${owned.join(',')}`);
     assert.equal(final.cells['assignment']?.text, `${topics.TOPIC_TRANSACTIONS} · 0–${PARTITIONS - 1}`);
     assertCell(final, 'model-version', settled.modelVersion!);
+    assertCell(final, 'challenger-version', 'none');
     assert.ok(settled.modelVersion!.length > 0);
     for (const [testId, value] of [
       ['transactions-in', totals.transactionsIn],

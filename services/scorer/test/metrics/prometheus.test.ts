@@ -26,6 +26,11 @@ test('counters, lag and model version are scraped from the live metrics', async 
     m.deadLetter('decode');
     m.setLag('transactions', 3, 17);
     m.setModelVersion('v7');
+    m.setChallengerVersion('v8');
+    m.modelChange('challenger', 'ok');
+    m.modelChange('champion', 'refused');
+    m.challengerCall('scored', 64, 1500);
+    m.challengerCall('paused', 32, 0);
   });
   assert.equal(families.get('scorer_transactions_in_total')?.type, 'counter');
   assert.equal(value(families, 'scorer_transactions_in_total'), 12);
@@ -34,7 +39,15 @@ test('counters, lag and model version are scraped from the live metrics', async 
   assert.equal(value(families, 'scorer_decisions_degraded_total', { reason: 'model-failed' }), 1);
   assert.equal(value(families, 'scorer_dead_letters_total', { stage: 'decode' }), 1);
   assert.equal(value(families, 'scorer_consumer_lag', { topic: 'transactions', partition: '3' }), 17);
-  assert.equal(value(families, 'scorer_model_info', { version: 'v7' }), 1);
+  assert.equal(value(families, 'scorer_model_info', { role: 'champion', version: 'v7' }), 1);
+  assert.equal(value(families, 'scorer_model_info', { role: 'challenger', version: 'v8' }), 1);
+  assert.equal(value(families, 'scorer_model_changes_total', { role: 'challenger', result: 'ok' }), 1);
+  assert.equal(value(families, 'scorer_model_changes_total', { role: 'champion', result: 'refused' }), 1);
+  assert.equal(value(families, 'scorer_model_changes_total', { role: 'champion', result: 'ok' }), 0);
+  assert.equal(value(families, 'scorer_challenger_rows_total', { outcome: 'scored' }), 64);
+  assert.equal(value(families, 'scorer_challenger_rows_total', { outcome: 'paused' }), 32);
+  assert.equal(value(families, 'scorer_challenger_rows_total', { outcome: 'failed' }), 0);
+  assert.equal(value(families, 'scorer_challenger_seconds_total'), 0.0015);
 });
 
 test('degraded decisions are counted by reason, every reason from 0, and sum to every degraded decision', async (t) => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { readOnnxMetadata } from '../../src/model/onnx-metadata.ts';
+import { readOnnxMetadata, withOnnxMetadata } from '../../src/model/onnx-metadata.ts';
 
 function varint(n: number): number[] {
   const out: number[] = [];
@@ -37,4 +37,17 @@ test('metadata_props entries are read from a model around other fields of every 
 test('a field running past the end of the file is an error, not a silent partial read', () => {
   const model = Uint8Array.from([...varint(14 * 8 + 2), ...varint(50), 1, 2, 3]);
   assert.throws(() => readOnnxMetadata(model), /runs past the end/);
+});
+
+test('appended metadata entries win over the earlier ones of their key and leave the others', () => {
+  const model = Uint8Array.from([0x08, 0x07, ...entry('model_version', 'v1'), ...entry('threshold_review', '0.3')]);
+  const renamed = withOnnxMetadata(model, { model_version: 'v2-ü', extra: 'x'.repeat(300) });
+  assert.deepEqual(
+    [...readOnnxMetadata(renamed)],
+    [
+      ['model_version', 'v2-ü'],
+      ['threshold_review', '0.3'],
+      ['extra', 'x'.repeat(300)],
+    ],
+  );
 });

@@ -4,9 +4,11 @@ import { decide, decideDegraded } from '../policy/decide.ts';
 import { OutputError } from '../../errors.ts';
 import { DEFAULT_INPUT_LIMITS, DEFAULT_OUTPUT_LIMITS, maxUtf8Bytes } from '../limits.ts';
 import type { InputLimits, OutputLimits } from '../limits.ts';
+import type { ModelInfo } from '../model-port.ts';
 import type { PolicyConfig } from '../policy/policy-config.ts';
 import { validateTransaction } from '../validate.ts';
 import { deadLetter } from './dead-letter.ts';
+import type { ScoredBy } from './micro-batcher.ts';
 import type { InRecord, Outcome, RecordHeaders } from './records.ts';
 
 /**
@@ -22,10 +24,17 @@ export interface FeatureRows {
 export interface PipelineDeps {
   readonly codecs: SchemaCodecs;
   readonly features: FeatureRows;
-  readonly model: { score(features: Float32Array, rows: number, out: Float32Array): Promise<void> };
-  /** Thresholds, hard rules and the fail mode of `decide` / `decideDegraded`. */
-  readonly policy: PolicyConfig;
-  readonly modelVersion: string;
+  /** The micro-batched models (`MicroBatcher`): the champion's scores, the challenger's beside them. */
+  readonly model: {
+    /** The champion serving now: it names the decisions that the rules make alone. */
+    readonly serving: ModelInfo;
+    score(features: Float32Array, rows: number, out: Float32Array, challengerOut: Float32Array): Promise<ScoredBy>;
+  };
+  /**
+   * Thresholds, hard rules and the fail mode of `decide` / `decideDegraded` for decisions of this champion: the
+   * thresholds come with the model (unless configured), so they swap with it.
+   */
+  readonly policyFor: (model: ModelInfo) => PolicyConfig;
   readonly topics: { readonly decisions: string; readonly deadLetters: string };
   readonly deadlineMs: number;
   readonly nowMs: () => number;
@@ -47,7 +56,6 @@ const DECISION_OVERHEAD = 128;
  * model (micro-batched with other partitions) → policy → encode. Every input record yields exactly one
  * outcome: a decision, or a dead letter naming the stage that failed. Nothing here touches Kafka.
  */
-
 export class ScoringPipeline {
   readonly #deps: PipelineDeps;
   readonly #limits: InputLimits;
@@ -94,11 +102,13 @@ export class ScoringPipeline {
     }
 
     const scores = new Float32Array(txs.length);
+    const challengerScores = new Float32Array(txs.length);
     let modelOk = txs.length > 0;
+    let by: ScoredBy = { champion: this.#deps.model.serving, challenger: null };
     const anyInTime = slots.some((i) => now <= records[i]!.timestamp + this.#deps.deadlineMs);
     if (modelOk && anyInTime) {
       try {
-        await this.#deps.model.score(rows, txs.length, scores);
+        by = await this.#deps.model.score(rows, txs.length, scores, challengerScores);
       } catch (error) {
         modelOk = false;
         this.#deps.onModelError?.(error);
@@ -106,15 +116,15 @@ export class ScoringPipeline {
     }
 
     const decidedAt = this.#deps.nowMs();
+    const policy = this.#deps.policyFor(by.champion);
     for (let k = 0; k < txs.length; k++) {
       const i = slots[k]!;
       const record = records[i]!;
       const tx = txs[k]!;
       const inTime = decidedAt <= record.timestamp + this.#deps.deadlineMs;
-      const verdict =
-        modelOk && anyInTime && inTime
-          ? decide(scores[k]!, rows, k * width, this.#deps.policy)
-          : decideDegraded(rows, k * width, this.#deps.policy);
+      const scored = modelOk && anyInTime && inTime;
+      const verdict = scored ? decide(scores[k]!, rows, k * width, policy) : decideDegraded(rows, k * width, policy);
+      const challengerScore = challengerScores[k]!;
       let value: Buffer;
       try {
         value = codecs.decision.encode({
@@ -124,11 +134,15 @@ export class ScoringPipeline {
           score: verdict.score,
           // Read only by the encoder: the policy's shared frozen arrays need no copy.
           reasons: verdict.reasons as string[],
-          modelVersion: this.#deps.modelVersion,
+          modelVersion: by.champion.version,
           degraded: verdict.degraded,
           eventTime: tx.eventTime,
           decidedAt: Math.floor(decidedAt),
           latencyUs: Math.max(0, Math.round((decidedAt - receivedAtMs) * 1000)),
+          challenger:
+            scored && by.challenger !== null && !Number.isNaN(challengerScore)
+              ? { modelVersion: by.challenger.version, score: challengerScore }
+              : null,
         });
         // The ids are bounded by validation, so this only fires when the limits are configured inconsistently.
         if (value.length + maxUtf8Bytes(tx.cardId.length) + DECISION_OVERHEAD > output.maxMessageBytes) {

@@ -111,6 +111,7 @@ function setUp() {
 function render(s) {
   latest = s;
   show('model-version', s.modelVersion ?? '–', String);
+  show('challenger-version', s.models?.challengerVersion ?? 'none', String);
   show('uptime', s.uptimeSeconds, formatUptime);
   show('interval-length', s.intervalMs, (ms) => `${ms / 1000} s`);
   show('interval-index', s.interval.index, String);

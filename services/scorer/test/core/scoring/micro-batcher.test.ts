@@ -103,3 +103,124 @@ test('each model call is timed by the clock it is given, with its row count', as
     [1, 250],
   ]);
 });
+
+/** A model named `version` that scores every row `value`, records its calls, and may wait for a gate per call. */
+function constantModel(version: string, value: number, gate?: () => Promise<void>): ModelPort & { calls: number[] } {
+  const calls: number[] = [];
+  return {
+    info: { ...info, version },
+    calls,
+    async score(_features, rows, out) {
+      calls.push(rows);
+      await gate?.();
+      out.fill(value, 0, rows);
+    },
+    close: () => Promise.resolve(),
+  };
+}
+
+test('a swap waits until no request is part-scored: each request is scored whole by one champion', async () => {
+  let release: () => void = () => {};
+  let entered: () => void = () => {};
+  const inFirstCall = new Promise<void>((done) => (entered = done));
+  let first = true;
+  const old = constantModel('old', 0.1, () => {
+    if (!first) return Promise.resolve();
+    first = false;
+    entered();
+    return new Promise<void>((done) => (release = done));
+  });
+  const next = constantModel('new', 0.9);
+  const batcher = new MicroBatcher(old, { maxRows: 4, maxWaitMs: 0 });
+  const outA = new Float32Array(10);
+  const a = batcher.score(new Float32Array(20), 10, outA);
+  await inFirstCall;
+  // Mid-request: 4 of A's 10 rows are in the model. B arrives, then the swap.
+  const outB = new Float32Array(3);
+  const b = batcher.score(new Float32Array(6), 3, outB);
+  const swapped = batcher.swap(next);
+  release();
+  const [byA, byB, previous] = await Promise.all([a, b, swapped]);
+  assert.equal(byA.champion.version, 'old');
+  assert.deepEqual([...new Set(outA)], [Math.fround(0.1)], 'all of A by the old champion');
+  assert.equal(byB.champion.version, 'new', 'B, not yet started at the swap, by the new one');
+  assert.deepEqual([...new Set(outB)], [Math.fround(0.9)]);
+  assert.equal(previous, old, 'the swap hands back the old champion');
+  assert.deepEqual(old.calls, [4, 4, 2], 'no call mixes rows of a part-scored request with new ones during a swap');
+  assert.deepEqual(next.calls, [3]);
+  assert.equal(batcher.serving.version, 'new');
+});
+
+test('an idle batcher swaps at once; a model of another width is refused', async () => {
+  const batcher = new MicroBatcher(constantModel('a', 0.1), { maxRows: 4, maxWaitMs: 0 });
+  assert.equal((await batcher.swap(constantModel('b', 0.2))).info.version, 'a');
+  assert.equal(batcher.serving.version, 'b');
+  const wide = { ...constantModel('c', 0.3), info: { ...info, featureNames: ['a', 'b', 'c'] } };
+  assert.throws(() => batcher.swap(wide), /3 features cannot replace one of 2/);
+});
+
+test("a challenger scores the champion's rows beside it and never changes the champion's scores", async () => {
+  const champion = fakeModel();
+  const challenger = constantModel('challenger', 0.7);
+  const outcomes: string[] = [];
+  let t = 0;
+  const batcher = new MicroBatcher(champion, {
+    maxRows: 64,
+    maxWaitMs: 0,
+    timing: { nowUs: () => (t += 10), onModelCall: () => {}, onChallengerCall: (o) => outcomes.push(o) },
+  });
+  await batcher.setChallenger(challenger);
+  const out = new Float32Array(2);
+  const shadow = new Float32Array(2);
+  const by = await batcher.score(rowsOf([1, 1], [2, 2]), 2, out, shadow);
+  assert.equal(by.challenger?.version, 'challenger');
+  assert.deepEqual(
+    [...out].map((x) => +x.toFixed(3)),
+    [1.1, 2.2],
+  );
+  assert.deepEqual([...shadow], [Math.fround(0.7), Math.fround(0.7)]);
+  assert.deepEqual(outcomes, ['scored']);
+  assert.equal(await batcher.setChallenger(null), challenger);
+  const after = new Float32Array(1).fill(5);
+  assert.equal((await batcher.score(rowsOf([1, 1]), 1, new Float32Array(1), after)).challenger, null);
+  assert.ok(Number.isNaN(after[0]), 'no challenger: its scores are NaN');
+});
+
+test('a challenger that throws or overruns its budget is paused for a while; the champion is not touched', async () => {
+  let fail = true;
+  const challenger: ModelPort = {
+    info: { ...info, version: 'flaky' },
+    score: (_f, rows, out) => {
+      if (fail) return Promise.reject(new Error('challenger broke'));
+      out.fill(0.5, 0, rows);
+      return Promise.resolve();
+    },
+    close: () => Promise.resolve(),
+  };
+  const outcomes: string[] = [];
+  let now = 0;
+  let step = 10;
+  const batcher = new MicroBatcher(fakeModel(), {
+    maxRows: 64,
+    maxWaitMs: 0,
+    challengerBudgetUs: 1000,
+    challengerPauseCalls: 2,
+    timing: { nowUs: () => (now += step), onModelCall: () => {}, onChallengerCall: (o) => outcomes.push(o) },
+  });
+  await batcher.setChallenger(challenger);
+  const call = async () => {
+    const out = new Float32Array(1);
+    const shadow = new Float32Array(1);
+    await batcher.score(rowsOf([1, 1]), 1, out, shadow);
+    assert.equal(+out[0]!.toFixed(3), 1.1, "the champion's score");
+    return shadow[0]!;
+  };
+  assert.ok(Number.isNaN(await call()), 'failed: no score');
+  assert.ok(Number.isNaN(await call()), 'paused');
+  assert.ok(Number.isNaN(await call()), 'paused');
+  fail = false;
+  step = 2000;
+  assert.equal(await call(), 0.5, 'a slow call keeps its scores');
+  assert.ok(Number.isNaN(await call()), '…and pauses the next calls');
+  assert.deepEqual(outcomes, ['failed', 'paused', 'paused', 'slow', 'paused']);
+});
