@@ -61,6 +61,16 @@ export interface ScorerConfig {
    */
   readonly admin: { readonly token: string | null; readonly remote: boolean };
   readonly featureSpecPath: string;
+  /**
+   * Live quality: the decisions of the last `windowMs` of event time (at most `maxDecisions`) joined to the fraud
+   * reports, per model, recomputed every `intervalMs`; decisions younger than `labelDelayMs` are not labelled yet.
+   */
+  readonly quality: {
+    readonly windowMs: number;
+    readonly labelDelayMs: number;
+    readonly maxDecisions: number;
+    readonly intervalMs: number;
+  };
   readonly batchMaxRows: number;
   readonly batchMaxWaitMs: number;
   /** A record not decided this long after its Kafka timestamp is decided by rules alone, marked degraded. */
@@ -206,6 +216,30 @@ const COMMAND = {
       env: 'FEATURE_SPEC_PATH',
       default: resolve(root, 'model', 'feature-spec.json'),
       meaning: 'feature names, order and version',
+    },
+    'quality-window-ms': {
+      value: 'MS',
+      env: 'QUALITY_WINDOW_MS',
+      default: String(14 * 86_400_000),
+      meaning: 'live quality: the event-time window of decisions joined to fraud reports (14 days)',
+    },
+    'quality-label-delay-ms': {
+      value: 'MS',
+      env: 'QUALITY_LABEL_DELAY_MS',
+      default: String(7 * 86_400_000),
+      meaning: 'live quality: how late fraud reports come; younger decisions count as not labelled yet (7 days)',
+    },
+    'quality-max-decisions': {
+      value: 'N',
+      env: 'QUALITY_MAX_DECISIONS',
+      default: '200000',
+      meaning: 'live quality: decisions held at most (the oldest go first)',
+    },
+    'quality-interval-ms': {
+      value: 'MS',
+      env: 'QUALITY_INTERVAL_MS',
+      default: '10000',
+      meaning: 'live quality: how often the figures are worked out again',
     },
     'batch-max-rows': { value: 'N', env: 'BATCH_MAX_ROWS', default: '64', meaning: 'rows per model call at most' },
     'batch-max-wait-ms': {
@@ -396,6 +430,12 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Sco
       remote: flags.oneOf('admin-remote', ['true', 'false'] as const) === 'true',
     }),
     featureSpecPath: resolve(str('feature-spec')),
+    quality: Object.freeze({
+      windowMs: flags.int('quality-window-ms', 60_000, 366 * DAY_MS),
+      labelDelayMs: flags.int('quality-label-delay-ms', 0, 366 * DAY_MS),
+      maxDecisions: flags.int('quality-max-decisions', 1, 10_000_000),
+      intervalMs: flags.int('quality-interval-ms', 100, 3_600_000),
+    }),
     batchMaxRows: flags.int('batch-max-rows', 1, 4096),
     batchMaxWaitMs: flags.int('batch-max-wait-ms', 0, 1000),
     deadlineMs: flags.int('deadline-ms', 1, 600_000),

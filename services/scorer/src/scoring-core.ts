@@ -1,5 +1,6 @@
 import { createSchemaCodecs } from '../../../schemas/src/codecs.ts';
 import type { SchemaCodecs } from '../../../schemas/src/codecs.ts';
+import type { Decision } from '../../../schemas/src/types.ts';
 import type { FeatureSpec } from './core/features/feature-spec.ts';
 import { FeatureState } from './core/features/feature-state.ts';
 import type { ModelInfo, ModelPort } from './core/model-port.ts';
@@ -56,6 +57,8 @@ export interface ScoringEdges {
   readonly timing?: MicroBatcherOptions['timing'];
   /** Told once per batch the model could not score (the batch is decided by rules alone). */
   readonly onModelError?: (error: unknown) => void;
+  /** Told every decision made (live quality). */
+  readonly onDecided?: (decision: Decision) => void;
   /** Keep the changed cards for the card-state changelog (the service does; benchmarks of the core do not). */
   readonly trackChanges?: boolean;
 }
@@ -104,6 +107,7 @@ export function composeScoring(
     limits: config.limits,
     output: config.output,
     ...(edges.onModelError === undefined ? {} : { onModelError: edges.onModelError }),
+    ...(edges.onDecided === undefined ? {} : { onDecided: edges.onDecided }),
   });
   return { codecs, policyFor, policy, features, batcher, pipeline };
 }

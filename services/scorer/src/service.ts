@@ -24,6 +24,7 @@ import { LiveMetrics } from './metrics/live-metrics.ts';
 import { createMetricsRegistry } from './metrics/prometheus.ts';
 import type { Logger } from './observability/logger.ts';
 import { candidateLoader, composeScoring, loadSpecAndModel } from './scoring-core.ts';
+import { LiveQuality } from './core/quality/live-quality.ts';
 import { ModelAdmin } from './model/model-admin.ts';
 import type { ModelLoader } from './model/onnx-model.ts';
 
@@ -121,9 +122,14 @@ export class ScorerService {
     this.#log.info({ model: model.info.version, spec: spec.version, path: config.modelPath }, 'model loaded');
 
     let lastModelError = 0;
+    const quality = new LiveQuality({
+      ...config.quality,
+      thresholdsOf: (version) => this.#models?.thresholdsOf(version),
+    });
     const { codecs, features, batcher, pipeline, policyFor } = composeScoring(config, spec, model, {
       nowMs,
       trackChanges: true,
+      onDecided: (decision) => quality.record(decision),
       timing: {
         nowUs: () => performance.now() * 1000,
         onModelCall: (rows, us) => {
@@ -249,7 +255,13 @@ export class ScorerService {
     const sweep = setInterval(() => counts.sweep(), 1000);
     sweep.unref();
     this.#closers.push({ name: 'terminal counts sweep', close: () => Promise.resolve(clearInterval(sweep)) });
-    const applyLabel = (label: Label) => void features.applyLabel(label);
+    const applyLabel = (label: Label) => {
+      features.applyLabel(label);
+      quality.label(label.transactionId);
+    };
+    const reportQuality = setInterval(() => metrics.setQuality(quality.report()), config.quality.intervalMs);
+    reportQuality.unref();
+    this.#closers.push({ name: 'live quality', close: () => Promise.resolve(clearInterval(reportQuality)) });
     const labelsFollower = new TopicFollower(
       reader,
       config.topics.labels,

@@ -1,4 +1,5 @@
 import { ACTIONS } from '../../../../schemas/src/types.ts';
+import type { QualityReport } from '../core/quality/live-quality.ts';
 import type { Action } from '../../../../schemas/src/types.ts';
 import { initHistogramRuntime } from './hdr.ts';
 import { HistoryRing } from './history-ring.ts';
@@ -74,6 +75,7 @@ export class LiveMetrics implements ScorerMetrics, SnapshotSource {
   };
   readonly #challengerRows: Record<ChallengerOutcome, number> = zeroes(CHALLENGER_OUTCOMES);
   #challengerMicros = 0;
+  #quality: QualityReport | null = null;
   #interval = { index: 0, startedAt: 0, endedAt: 0 };
   #throughput = { inPerSecond: 0, outPerSecond: 0 };
   #intervalStartedAt: number;
@@ -176,6 +178,11 @@ export class LiveMetrics implements ScorerMetrics, SnapshotSource {
     this.#modelChanges[role][result]++;
   }
 
+  /** The live-quality figures as last worked out. */
+  setQuality(report: QualityReport): void {
+    this.#quality = report;
+  }
+
   challengerCall(outcome: ChallengerOutcome, rows: number, micros: number): void {
     this.#challengerRows[outcome] += rows;
     if (micros > 0) this.#challengerMicros += micros;
@@ -263,6 +270,7 @@ export class LiveMetrics implements ScorerMetrics, SnapshotSource {
         challengerRows: { ...this.#challengerRows },
         challengerSeconds: this.#challengerMicros / 1e6,
       },
+      quality: this.#quality,
       intervalMs: this.intervalMs,
       interval: { ...this.#interval },
       latency: mapLatencies((name) => ({ cumulative: window(name, 'cumulative'), interval: window(name, 'interval') })),

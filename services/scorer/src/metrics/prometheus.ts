@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import { ACTIONS } from '../../../../schemas/src/types.ts';
+import type { ModelQuality } from '../core/quality/live-quality.ts';
 import type { HistogramWindow } from './latency-histogram.ts';
 import {
   CHALLENGER_OUTCOMES,
@@ -31,6 +32,19 @@ interface Family {
   labelNames?: readonly string[];
   samples: (snapshot: LatencySnapshot) => readonly Sample[];
 }
+
+const QUALITY_FIGURES = [
+  ['rows', 'rows'],
+  ['frauds', 'frauds'],
+  ['decline_recall', 'declineRecall'],
+  ['decline_precision', 'declinePrecision'],
+  ['flagged_recall', 'flaggedRecall'],
+  ['flagged_precision', 'flaggedPrecision'],
+  ['false_positive_rate', 'falsePositiveRate'],
+  ['average_precision', 'averagePrecision'],
+  ['card_precision_at_k', 'cardPrecisionAtK'],
+  ['labelled_share', 'labelledShare'],
+] as const satisfies readonly (readonly [string, keyof ModelQuality])[];
 
 const PERCENTILES = [
   ['0.5', 'p50'],
@@ -229,6 +243,35 @@ const FAMILIES: readonly Family[] = [
     name: 'challenger_seconds_total',
     help: "Time in the challenger's own model calls, seconds: its cost beside the champion's.",
     samples: (s) => [[{}, s.models.challengerSeconds]],
+  },
+  {
+    type: 'gauge',
+    name: 'model_quality',
+    help:
+      'Live quality per model and role over the event-time window, from the fraud reports so far: rows, frauds, ' +
+      'decline and flagged (decline or review) recall and precision, false-positive rate, average precision, card ' +
+      'precision@100, labelled share. A figure with nothing to divide by is absent.',
+    labelNames: ['role', 'version', 'figure'],
+    samples: (s) =>
+      (s.quality?.models ?? []).flatMap((m) =>
+        QUALITY_FIGURES.flatMap(([figure, key]) => {
+          const value = m[key];
+          return value === null ? [] : [[{ role: m.role, version: m.version, figure }, value] as const];
+        }),
+      ),
+  },
+  {
+    type: 'gauge',
+    name: 'model_quality_window_seconds',
+    help: 'The event-time window the live quality covers, and how late labels are assumed to come, seconds.',
+    labelNames: ['what'],
+    samples: (s) =>
+      s.quality === null
+        ? []
+        : [
+            [{ what: 'window' }, s.quality.windowMs / 1000],
+            [{ what: 'label_delay' }, s.quality.labelDelayMs / 1000],
+          ],
   },
   {
     type: 'gauge',

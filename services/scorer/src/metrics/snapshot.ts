@@ -1,4 +1,5 @@
 import type { Action } from '../../../../schemas/src/types.ts';
+import type { QualityReport } from '../core/quality/live-quality.ts';
 import type { DistributionPoint, HistogramStats } from './histogram-stats.ts';
 import type {
   ChallengerOutcome,
@@ -34,6 +35,8 @@ export interface LatencySnapshot {
     /** Time in the challenger's own calls since start, seconds. */
     challengerSeconds: number;
   };
+  /** Live quality per model from the fraud reports so far (null until first worked out). */
+  quality: QualityReport | null;
   intervalMs: number;
   /**
    * The last completed interval, which the `interval` windows, `throughput` and the newest `history` entry

@@ -32,10 +32,18 @@ export class ModelAdmin {
   readonly #deps: ModelAdminDeps;
   readonly #models: { champion: ModelPort; challenger: ModelPort | null };
   #queue: Promise<unknown> = Promise.resolve();
+  /** The thresholds of every model that has served here, by version (a challenger's make its actions). */
+  readonly #thresholds = new Map<string, ModelInfo['thresholds']>();
 
   constructor(deps: ModelAdminDeps, champion: ModelPort) {
     this.#deps = deps;
     this.#models = { champion, challenger: null };
+    this.#thresholds.set(champion.info.version, champion.info.thresholds);
+  }
+
+  /** The thresholds of a model version that has served (as champion or challenger) here. */
+  thresholdsOf(version: string): ModelInfo['thresholds'] | undefined {
+    return this.#thresholds.get(version);
   }
 
   get champion(): ModelInfo {
@@ -98,6 +106,7 @@ export class ModelAdmin {
       const features = new Float32Array(rows * width);
       const out = new Float32Array(rows);
       for (let i = 0; i < calls; i++) await model.score(features, rows, out);
+      this.#thresholds.set(model.info.version, model.info.thresholds);
       return model;
     } catch (error) {
       await model.close().catch(() => {});

@@ -4,7 +4,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { chromium } from 'playwright-core';
 import { createSchemaCodecs } from '../../../../schemas/src/codecs.ts';
 import { ACTIONS } from '../../../../schemas/src/types.ts';
-import { sampleTransaction } from '../../../../schemas/test/fixtures.ts';
+import { sampleLabel, sampleTransaction } from '../../../../schemas/test/fixtures.ts';
 import { testBrokers } from '../../../../test-support/kafka.ts';
 import { createScorerTopics, scorerTopicEnv } from '../scorer-topics.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -129,6 +129,9 @@ test(
         HTTP_PORT: '0',
         DEADLINE_MS: '60000',
         METRICS_INTERVAL_MS: '500',
+        QUALITY_INTERVAL_MS: '300',
+        // The test's event times span 10 hours: decisions older than 5 hours count as labelled.
+        QUALITY_LABEL_DELAY_MS: '18000000',
       },
       [],
     );
@@ -259,6 +262,45 @@ test(
       assert.equal(final.cells[testId]!.text, integer.format(value), `${testId} as text`);
     }
     assert.equal(final.cells['connection']?.text, 'live');
+
+    // Live quality fills as fraud reports arrive: every decision counted, none reported yet, then every 20th.
+    assert.equal(final.cells['quality-champion-rows']?.value, String(GOOD));
+    assert.equal(final.cells['quality-champion-frauds']?.value, '0');
+    const reported = Array.from({ length: GOOD / 20 }, (_, n) => n * 20);
+    await producer.send({
+      topic: topics.TOPIC_LABELS,
+      messages: reported.map((i) => {
+        const eventTime = Date.UTC(2018, 3, 1) + i * 60_000;
+        const label = sampleLabel({
+          transactionId: `dash-${i}`,
+          cardId: `card-${(i % 17).toString(16).padStart(4, '0')}`,
+          eventTime,
+          reportedAt: eventTime + 86_400_000,
+        });
+        return { key: label.cardId, value: codecs.label.encode(label) };
+      }),
+    });
+    const labelled = await readPageUntil(page, 20_000, 'the reported frauds in live quality', (readout) =>
+      readout.cells['quality-champion-frauds']?.value === String(reported.length) ? readout : undefined,
+    );
+    const quality = (await fetchSnapshot(url)).quality!;
+    const champion = quality.models.find((m) => m.role === 'champion')!;
+    assert.equal(champion.frauds, reported.length);
+    assert.ok(champion.labelledShare > 0.4 && champion.labelledShare < 0.6, `labelled ${champion.labelledShare}`);
+    for (const key of [
+      'rows',
+      'frauds',
+      'flaggedRecall',
+      'averagePrecision',
+      'cardPrecisionAtK',
+      'labelledShare',
+    ] as const) {
+      assert.equal(Number(labelled.cells[`quality-champion-${key}`]?.value), champion[key], `quality-champion-${key}`);
+    }
+    assert.match(
+      labelled.cells['quality-window']?.text ?? '',
+      /^Event time 2018-03-18T\S+ – 2018-04-01T\S+ \(14 days\)/,
+    );
     assert.deepEqual(problems, [], 'no page errors, console errors or failed requests');
   },
 );

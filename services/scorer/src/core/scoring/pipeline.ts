@@ -1,5 +1,5 @@
 import type { SchemaCodecs } from '../../../../../schemas/src/codecs.ts';
-import type { Transaction } from '../../../../../schemas/src/types.ts';
+import type { Decision, Transaction } from '../../../../../schemas/src/types.ts';
 import { decide, decideDegraded } from '../policy/decide.ts';
 import { OutputError } from '../../errors.ts';
 import { DEFAULT_INPUT_LIMITS, DEFAULT_OUTPUT_LIMITS, maxUtf8Bytes } from '../limits.ts';
@@ -44,6 +44,8 @@ export interface PipelineDeps {
   readonly output?: OutputLimits;
   /** Told once per batch in which the model could not be used, with the reason. */
   readonly onModelError?: (error: unknown) => void;
+  /** Told every decision made (before it is sent: a retried transaction's decisions come again). */
+  readonly onDecided?: (decision: Decision) => void;
 }
 
 /** Decisions carry no headers; one shared empty list instead of one per record (the sink only reads it). */
@@ -125,25 +127,26 @@ export class ScoringPipeline {
       const scored = modelOk && anyInTime && inTime;
       const verdict = scored ? decide(scores[k]!, rows, k * width, policy) : decideDegraded(rows, k * width, policy);
       const challengerScore = challengerScores[k]!;
+      const decision: Decision = {
+        transactionId: tx.transactionId,
+        cardId: tx.cardId,
+        action: verdict.action,
+        score: verdict.score,
+        // Read only by the encoder: the policy's shared frozen arrays need no copy.
+        reasons: verdict.reasons as string[],
+        modelVersion: by.champion.version,
+        degraded: verdict.degraded,
+        eventTime: tx.eventTime,
+        decidedAt: Math.floor(decidedAt),
+        latencyUs: Math.max(0, Math.round((decidedAt - receivedAtMs) * 1000)),
+        challenger:
+          scored && by.challenger !== null && !Number.isNaN(challengerScore)
+            ? { modelVersion: by.challenger.version, score: challengerScore }
+            : null,
+      };
       let value: Buffer;
       try {
-        value = codecs.decision.encode({
-          transactionId: tx.transactionId,
-          cardId: tx.cardId,
-          action: verdict.action,
-          score: verdict.score,
-          // Read only by the encoder: the policy's shared frozen arrays need no copy.
-          reasons: verdict.reasons as string[],
-          modelVersion: by.champion.version,
-          degraded: verdict.degraded,
-          eventTime: tx.eventTime,
-          decidedAt: Math.floor(decidedAt),
-          latencyUs: Math.max(0, Math.round((decidedAt - receivedAtMs) * 1000)),
-          challenger:
-            scored && by.challenger !== null && !Number.isNaN(challengerScore)
-              ? { modelVersion: by.challenger.version, score: challengerScore }
-              : null,
-        });
+        value = codecs.decision.encode(decision);
         // The ids are bounded by validation, so this only fires when the limits are configured inconsistently.
         if (value.length + maxUtf8Bytes(tx.cardId.length) + DECISION_OVERHEAD > output.maxMessageBytes) {
           throw new OutputError('DECISION_TOO_LARGE', `the decision would exceed ${output.maxMessageBytes} bytes`);
@@ -157,6 +160,7 @@ export class ScoringPipeline {
         };
         continue;
       }
+      this.#deps.onDecided?.(decision);
       outcomes[i] = {
         kind: 'decision',
         record: { topic: topics.decisions, key: tx.cardId, value, headers: NO_HEADERS, partition: record.partition },
