@@ -244,7 +244,7 @@ export function cardPrecisionAtK(
     const r = rows[i]!;
     const day = Math.floor(r.eventTime / DAY_MS);
     let cards = days.get(day);
-    if (cards === undefined) days.set(day, (cards = new Map()));
+    if (cards === undefined) days.set(day, (cards = new Map<string, { score: number; fraud: boolean }>()));
     const card = cards.get(r.card);
     if (card === undefined) cards.set(r.card, { score: r.score, fraud: fraud[i]! });
     else {
