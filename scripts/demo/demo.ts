@@ -29,6 +29,9 @@ const TOPICS = {
 };
 const say = (line: string) => console.log(`demo: ${line}`);
 
+/** How late the demo's fraud reports come, in simulated days (the simulator's default is 7). */
+const DEMO_LABEL_DELAY_DAYS = 2;
+
 async function main(): Promise<number> {
   // --help exits 0, a bad flag 2 (BAD_FLAG), before anything is started.
   const options = flagsOrExit('demo', () => parseDemoOptions(process.argv.slice(2)));
@@ -70,6 +73,8 @@ async function main(): Promise<number> {
         ['--brokers', broker.address, '--http-port', String(options.httpPort), '--metrics-interval-ms', '1000'],
         // The embedded cluster has one broker: the topics the scorer creates get one replica.
         ['--topic-replication-factor', '1'],
+        // Fraud reports two simulated days late (a minute of demo), so the live-quality panel fills as it runs.
+        ['--quality-label-delay-ms', String(DEMO_LABEL_DELAY_DAYS * 86_400_000), '--quality-interval-ms', '2000'],
       ].flat(),
       logFile: join(logDir, 'scorer.log'),
     });
@@ -86,6 +91,7 @@ async function main(): Promise<number> {
     const simArgs = ['--out', 'kafka', '--brokers', broker.address, '--rate', String(options.rate)];
     simArgs.push('--scenarios', options.scenarios, '--seed', String(options.seed), '--run-id', runId, '--days', '365');
     simArgs.push('--customers', String(options.customers), '--terminals', String(2 * options.customers));
+    simArgs.push('--label-delay-days', String(DEMO_LABEL_DELAY_DAYS));
     if (Number.isFinite(options.durationMs)) simArgs.push('--duration', `${Math.round(options.durationMs)}ms`);
     const simConfig = loadSimConfig({}, simArgs);
     const sim = createSimulation(simConfig);

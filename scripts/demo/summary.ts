@@ -38,6 +38,7 @@ export function printSummary(s: DemoSummary): void {
       row('process'),
       row('e2e'),
       row('model_call'),
+      ...liveQuality(l),
     );
   } else {
     lines.push('scorer                 (its /api/latency did not answer)');
@@ -57,4 +58,18 @@ export function printSummary(s: DemoSummary): void {
     '─────────────────────────────────────────────────────────────',
   );
   console.log(lines.join('\n'));
+}
+
+/** The scorer's own live quality, from the fraud reports it has read (they come later than the demo's truth). */
+function liveQuality(l: LatencySnapshot): string[] {
+  const q = l.quality;
+  const champion = q?.models.find((m) => m.role === 'champion');
+  if (!q?.window || champion === undefined) return ['live quality           (not worked out yet)'];
+  const share = (x: number | null) => (x === null ? 'n/a' : `${(100 * x).toFixed(1)}%`);
+  const days = (q.windowMs / 86_400_000).toFixed(0);
+  return [
+    `live quality           ${champion.frauds} fraud reports on ${champion.rows} decisions of the last ${days} simulated days ` +
+      `(${share(champion.labelledShare)} old enough to be labelled): flagged recall ${share(champion.flaggedRecall)}, ` +
+      `precision ${share(champion.flaggedPrecision)}, AP ${champion.averagePrecision?.toFixed(3) ?? 'n/a'}`,
+  ];
 }
