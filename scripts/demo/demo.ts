@@ -74,7 +74,7 @@ async function main(): Promise<number> {
         // The embedded cluster has one broker: the topics the scorer creates get one replica.
         ['--topic-replication-factor', '1'],
         // Fraud reports two simulated days late (a minute of demo), so the live-quality panel fills as it runs.
-        ['--quality-label-delay-ms', String(DEMO_LABEL_DELAY_DAYS * 86_400_000), '--quality-interval-ms', '2000'],
+        ['--quality-label-delay-ms', String(DEMO_LABEL_DELAY_DAYS * 86_400_000), '--quality-interval-ms', '5000'],
       ].flat(),
       logFile: join(logDir, 'scorer.log'),
     });

@@ -65,137 +65,222 @@ export interface LiveQualityOptions {
 }
 
 const DAY_MS = 86_400_000;
+const APPROVE = 0;
+const REVIEW = 1;
+const DECLINE = 2;
+const ACTION_CODE: Record<Action, number> = { APPROVE, REVIEW, DECLINE };
+const NO_CHALLENGER = 0xffff;
 
-interface Row {
-  readonly id: string;
-  readonly card: string;
-  readonly eventTime: number;
-  readonly score: number;
-  readonly declined: boolean;
-  readonly flagged: boolean;
+/** One (role, version)'s rows over the window, in columns. */
+interface Group {
+  readonly role: QualityRole;
+  readonly version: string;
+  readonly score: Float64Array;
+  readonly eventTime: Float64Array;
+  readonly card: string[];
+  readonly fraud: Uint8Array;
+  readonly declined: Uint8Array;
+  readonly flagged: Uint8Array;
+  n: number;
 }
 
 /**
  * The quality of the serving models on live traffic, from the fraud reports as they arrive: decisions are kept
- * for an event-time window (and at most `maxDecisions`), joined to the labels by transaction id when the figures
- * are asked for, per model and role. A transaction decided twice (a retried transaction) counts once, as its
- * last decision. Pure: no clock, no I/O.
+ * for an event-time window (and at most `maxDecisions`, in a ring of typed columns: a few dozen bytes each beside
+ * their two id strings), joined to the labels by transaction id when the figures are asked for, per model and
+ * role. A transaction decided twice (a retried transaction) counts once, as its last decision. Pure: no clock,
+ * no I/O.
  */
 export class LiveQuality {
   readonly #options: LiveQualityOptions;
-  readonly #decisions = new Map<string, QualityDecision>();
+  readonly #capacity: number;
+  readonly #ids: (string | undefined)[];
+  readonly #cards: string[];
+  readonly #time: Float64Array;
+  readonly #score: Float64Array;
+  readonly #challengerScore: Float64Array;
+  readonly #action: Uint8Array;
+  readonly #degraded: Uint8Array;
+  readonly #version: Uint16Array;
+  readonly #challengerVersion: Uint16Array;
+  readonly #versions: string[] = [];
+  readonly #versionIndex = new Map<string, number>();
+  readonly #slotOf = new Map<string, number>();
   readonly #frauds = new Set<string>();
+  /** The oldest slot, and how many are held. */
+  #head = 0;
+  #size = 0;
   #newest = -Infinity;
 
   constructor(options: LiveQualityOptions) {
     this.#options = options;
+    const n = (this.#capacity = options.maxDecisions);
+    this.#ids = new Array<string | undefined>(n);
+    this.#cards = new Array<string>(n);
+    this.#time = new Float64Array(n);
+    this.#score = new Float64Array(n);
+    this.#challengerScore = new Float64Array(n);
+    this.#action = new Uint8Array(n);
+    this.#degraded = new Uint8Array(n);
+    this.#version = new Uint16Array(n);
+    this.#challengerVersion = new Uint16Array(n);
   }
 
   get held(): number {
-    return this.#decisions.size;
+    return this.#size;
   }
 
-  record(decision: QualityDecision): void {
-    // Re-inserted, so that the map's order stays the order of the last decision of each transaction.
-    this.#decisions.delete(decision.transactionId);
-    this.#decisions.set(decision.transactionId, decision);
-    if (decision.eventTime > this.#newest) this.#newest = decision.eventTime;
-    this.#evict();
+  record(d: QualityDecision): void {
+    if (d.eventTime > this.#newest) this.#newest = d.eventTime;
+    this.#evictOlderThan(this.#newest - this.#options.windowMs);
+    let slot = this.#slotOf.get(d.transactionId);
+    if (slot === undefined) {
+      if (this.#size === this.#capacity) this.#evictOldest();
+      slot = (this.#head + this.#size++) % this.#capacity;
+      this.#slotOf.set(d.transactionId, slot);
+      this.#ids[slot] = d.transactionId;
+    }
+    this.#cards[slot] = d.cardId;
+    this.#time[slot] = d.eventTime;
+    this.#score[slot] = d.score;
+    this.#action[slot] = ACTION_CODE[d.action];
+    this.#degraded[slot] = d.degraded ? 1 : 0;
+    this.#version[slot] = this.#versionOf(d.modelVersion);
+    this.#challengerVersion[slot] = d.challenger === null ? NO_CHALLENGER : this.#versionOf(d.challenger.modelVersion);
+    this.#challengerScore[slot] = d.challenger?.score ?? NaN;
   }
 
   /** A fraud report for `transactionId` (kept whether or not its decision is held: it may come later). */
   label(transactionId: string): void {
     this.#frauds.add(transactionId);
-    const max = this.#options.maxLabels ?? this.#options.maxDecisions;
+    const max = this.#options.maxLabels ?? this.#capacity;
     if (this.#frauds.size > max) this.#frauds.delete(this.#frauds.values().next().value!);
   }
 
   report(): QualityReport {
     const { windowMs, labelDelayMs } = this.#options;
     const k = this.#options.k ?? 100;
-    if (this.#decisions.size === 0) return { window: null, windowMs, labelDelayMs, k, models: [] };
+    if (this.#size === 0) return { window: null, windowMs, labelDelayMs, k, models: [] };
     const end = this.#newest;
     const start = end - windowMs;
-    const groups = new Map<string, { role: QualityRole; version: string; rows: Row[] }>();
-    const group = (role: QualityRole, version: string) => {
-      const key = `${role}:${version}`;
+    const groups = new Map<number, Group>();
+    const group = (role: QualityRole, version: number): Group => {
+      const key = role === 'champion' ? version : NO_CHALLENGER + 1 + version;
       let g = groups.get(key);
-      if (g === undefined) groups.set(key, (g = { role, version, rows: [] }));
-      return g.rows;
-    };
-    for (const d of this.#decisions.values()) {
-      if (d.eventTime <= start || d.degraded) continue;
-      const base = { id: d.transactionId, card: d.cardId, eventTime: d.eventTime };
-      group('champion', d.modelVersion).push({
-        ...base,
-        score: d.score,
-        declined: d.action === 'DECLINE',
-        flagged: d.action !== 'APPROVE',
-      });
-      const c = d.challenger;
-      const thresholds = c === null ? undefined : this.#options.thresholdsOf(c.modelVersion);
-      if (c !== null && thresholds !== undefined) {
-        group('challenger', c.modelVersion).push({
-          ...base,
-          score: c.score,
-          declined: c.score >= thresholds.decline,
-          flagged: c.score >= thresholds.review,
-        });
+      if (g === undefined) {
+        const n = this.#size;
+        g = {
+          role,
+          version: this.#versions[version]!,
+          score: new Float64Array(n),
+          eventTime: new Float64Array(n),
+          card: [],
+          fraud: new Uint8Array(n),
+          declined: new Uint8Array(n),
+          flagged: new Uint8Array(n),
+          n: 0,
+        };
+        groups.set(key, g);
       }
+      return g;
+    };
+    const add = (g: Group, slot: number, score: number, fraud: boolean, declined: boolean, flagged: boolean) => {
+      const i = g.n++;
+      g.score[i] = score;
+      g.eventTime[i] = this.#time[slot]!;
+      g.card[i] = this.#cards[slot]!;
+      g.fraud[i] = fraud ? 1 : 0;
+      g.declined[i] = declined ? 1 : 0;
+      g.flagged[i] = flagged ? 1 : 0;
+    };
+    for (let j = 0; j < this.#size; j++) {
+      const slot = (this.#head + j) % this.#capacity;
+      if (this.#time[slot]! <= start || this.#degraded[slot] === 1) continue;
+      const fraud = this.#frauds.has(this.#ids[slot]!);
+      const action = this.#action[slot]!;
+      add(
+        group('champion', this.#version[slot]!),
+        slot,
+        this.#score[slot]!,
+        fraud,
+        action === DECLINE,
+        action !== APPROVE,
+      );
+      const cv = this.#challengerVersion[slot]!;
+      if (cv === NO_CHALLENGER) continue;
+      const thresholds = this.#options.thresholdsOf(this.#versions[cv]!);
+      if (thresholds === undefined) continue;
+      const cs = this.#challengerScore[slot]!;
+      add(group('challenger', cv), slot, cs, fraud, cs >= thresholds.decline, cs >= thresholds.review);
     }
     const models = [...groups.values()]
       .sort((a, b) => (a.role === b.role ? (a.version < b.version ? -1 : 1) : a.role === 'champion' ? -1 : 1))
-      .map(({ role, version, rows }) => this.#figures(role, version, rows, end - labelDelayMs, k));
+      .map((g) => figures(g, end - labelDelayMs, k));
     return { window: { start, end }, windowMs, labelDelayMs, k, models };
   }
 
-  #figures(role: QualityRole, version: string, rows: readonly Row[], maturedBy: number, k: number): ModelQuality {
-    const fraud = rows.map((r) => this.#frauds.has(r.id));
-    let frauds = 0;
-    let declined = 0;
-    let declinedFraud = 0;
-    let flagged = 0;
-    let flaggedFraud = 0;
-    let matured = 0;
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i]!;
-      const y = fraud[i]!;
-      if (y) frauds++;
-      if (r.declined) {
-        declined++;
-        if (y) declinedFraud++;
-      }
-      if (r.flagged) {
-        flagged++;
-        if (y) flaggedFraud++;
-      }
-      if (r.eventTime <= maturedBy) matured++;
+  #versionOf(version: string): number {
+    let index = this.#versionIndex.get(version);
+    if (index === undefined) {
+      index = this.#versions.length;
+      // Versions are few (each swap adds one); the table is never trimmed.
+      if (index >= NO_CHALLENGER) throw new Error('more than 65535 model versions');
+      this.#versions.push(version);
+      this.#versionIndex.set(version, index);
     }
-    const genuine = rows.length - frauds;
-    return {
-      role,
-      version,
-      rows: rows.length,
-      frauds,
-      declineRecall: ratio(declinedFraud, frauds),
-      declinePrecision: ratio(declinedFraud, declined),
-      flaggedRecall: ratio(flaggedFraud, frauds),
-      flaggedPrecision: ratio(flaggedFraud, flagged),
-      falsePositiveRate: ratio(flagged - flaggedFraud, genuine),
-      averagePrecision: frauds === 0 ? null : averagePrecision(rows, fraud, frauds),
-      cardPrecisionAtK: rows.length === 0 ? null : cardPrecisionAtK(rows, fraud, k),
-      labelledShare: rows.length === 0 ? 0 : matured / rows.length,
-    };
+    return index;
   }
 
-  #evict(): void {
-    const { maxDecisions, windowMs } = this.#options;
-    const oldest = this.#newest - windowMs;
-    for (const [id, d] of this.#decisions) {
-      if (this.#decisions.size <= maxDecisions && d.eventTime > oldest) break;
-      this.#decisions.delete(id);
-    }
+  /** Drops held decisions from the oldest on while they are older than `oldest` (event time is nearly ordered). */
+  #evictOlderThan(oldest: number): void {
+    while (this.#size > 0 && this.#time[this.#head]! <= oldest) this.#evictOldest();
   }
+
+  #evictOldest(): void {
+    const id = this.#ids[this.#head]!;
+    this.#slotOf.delete(id);
+    this.#ids[this.#head] = undefined;
+    this.#head = (this.#head + 1) % this.#capacity;
+    this.#size--;
+  }
+}
+
+function figures(g: Group, maturedBy: number, k: number): ModelQuality {
+  let frauds = 0;
+  let declined = 0;
+  let declinedFraud = 0;
+  let flagged = 0;
+  let flaggedFraud = 0;
+  let matured = 0;
+  for (let i = 0; i < g.n; i++) {
+    const y = g.fraud[i] === 1;
+    if (y) frauds++;
+    if (g.declined[i] === 1) {
+      declined++;
+      if (y) declinedFraud++;
+    }
+    if (g.flagged[i] === 1) {
+      flagged++;
+      if (y) flaggedFraud++;
+    }
+    if (g.eventTime[i]! <= maturedBy) matured++;
+  }
+  const scores = g.score.subarray(0, g.n);
+  const fraud = g.fraud.subarray(0, g.n);
+  return {
+    role: g.role,
+    version: g.version,
+    rows: g.n,
+    frauds,
+    declineRecall: ratio(declinedFraud, frauds),
+    declinePrecision: ratio(declinedFraud, declined),
+    flaggedRecall: ratio(flaggedFraud, frauds),
+    flaggedPrecision: ratio(flaggedFraud, flagged),
+    falsePositiveRate: ratio(flagged - flaggedFraud, g.n - frauds),
+    averagePrecision: frauds === 0 ? null : averagePrecision(scores, fraud),
+    cardPrecisionAtK: g.n === 0 ? null : cardPrecisionAtK(g.card, g.eventTime.subarray(0, g.n), scores, fraud, k),
+    labelledShare: g.n === 0 ? 0 : matured / g.n,
+  };
 }
 
 function ratio(part: number, whole: number): number | null {
@@ -204,27 +289,39 @@ function ratio(part: number, whole: number): number | null {
 
 /**
  * Σ (Rₙ − Rₙ₋₁) · Pₙ over the distinct scores, highest first, every row of a score taken together (what
- * scikit-learn's `average_precision_score` computes; no interpolation).
+ * scikit-learn's `average_precision_score` computes; no interpolation). The scores of frauds and of genuine rows
+ * are sorted apart (native numeric sorts, no comparator), then walked down together.
  */
-export function averagePrecision(
-  rows: readonly { score: number }[],
-  fraud: readonly boolean[],
-  frauds: number,
-): number {
-  const order = rows.map((_, i) => i).sort((a, b) => rows[b]!.score - rows[a]!.score);
+export function averagePrecision(scores: ArrayLike<number>, fraud: ArrayLike<number | boolean>): number {
+  let frauds = 0;
+  for (let i = 0; i < scores.length; i++) if (fraud[i]) frauds++;
+  const positive = new Float64Array(frauds);
+  const negative = new Float64Array(scores.length - frauds);
+  for (let i = 0, p = 0, q = 0; i < scores.length; i++) {
+    if (fraud[i]) positive[p++] = scores[i]!;
+    else negative[q++] = scores[i]!;
+  }
+  positive.sort();
+  negative.sort();
+  let p = positive.length - 1;
+  let q = negative.length - 1;
   let tp = 0;
   let fp = 0;
   let recall = 0;
   let sum = 0;
-  for (let i = 0; i < order.length;) {
-    const score = rows[order[i]!]!.score;
-    for (; i < order.length && rows[order[i]!]!.score === score; i++) {
-      if (fraud[order[i]!]) tp++;
-      else fp++;
+  while (p >= 0 || q >= 0) {
+    const score = Math.max(p >= 0 ? positive[p]! : -Infinity, q >= 0 ? negative[q]! : -Infinity);
+    while (p >= 0 && positive[p] === score) {
+      tp++;
+      p--;
     }
-    const nextRecall = tp / frauds;
-    sum += (nextRecall - recall) * (tp / (tp + fp));
-    recall = nextRecall;
+    while (q >= 0 && negative[q] === score) {
+      fp++;
+      q--;
+    }
+    const next = tp / frauds;
+    sum += (next - recall) * (tp / (tp + fp));
+    recall = next;
   }
   return sum;
 }
@@ -235,33 +332,45 @@ export function averagePrecision(
  * is left out of the later days. The mean over the days that have rows.
  */
 export function cardPrecisionAtK(
-  rows: readonly { card: string; eventTime: number; score: number }[],
-  fraud: readonly boolean[],
+  cards: readonly string[],
+  eventTime: ArrayLike<number>,
+  scores: ArrayLike<number>,
+  fraud: ArrayLike<number | boolean>,
   k: number,
 ): number {
-  const days = new Map<number, Map<string, { score: number; fraud: boolean }>>();
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i]!;
-    const day = Math.floor(r.eventTime / DAY_MS);
-    let cards = days.get(day);
-    if (cards === undefined) days.set(day, (cards = new Map<string, { score: number; fraud: boolean }>()));
-    const card = cards.get(r.card);
-    if (card === undefined) cards.set(r.card, { score: r.score, fraud: fraud[i]! });
-    else {
-      card.score = Math.max(card.score, r.score);
-      card.fraud ||= fraud[i]!;
+  const days = new Map<number, Map<string, number>>();
+  const best: number[] = [];
+  const anyFraud: boolean[] = [];
+  const names: string[] = [];
+  for (let i = 0; i < scores.length; i++) {
+    const day = Math.floor(eventTime[i]! / DAY_MS);
+    let byCard = days.get(day);
+    if (byCard === undefined) days.set(day, (byCard = new Map<string, number>()));
+    const c = byCard.get(cards[i]!);
+    if (c === undefined) {
+      byCard.set(cards[i]!, best.length);
+      best.push(scores[i]!);
+      anyFraud.push(Boolean(fraud[i]));
+      names.push(cards[i]!);
+    } else {
+      if (scores[i]! > best[c]!) best[c] = scores[i]!;
+      if (fraud[i]) anyFraud[c] = true;
     }
   }
   const detected = new Set<string>();
   let sum = 0;
   for (const day of [...days.keys()].sort((a, b) => a - b)) {
-    const top = [...days.get(day)!]
-      .filter(([card]) => !detected.has(card))
-      .sort(([a, x], [b, y]) => y.score - x.score || (a < b ? -1 : a > b ? 1 : 0))
+    const candidates = [...days.get(day)!.values()].filter((c) => !detected.has(names[c]!));
+    const top = candidates
+      .sort((a, b) => best[b]! - best[a]! || (names[a]! < names[b]! ? -1 : names[a]! > names[b]! ? 1 : 0))
       .slice(0, k);
-    const hits = top.filter(([, c]) => c.fraud).map(([card]) => card);
-    sum += hits.length / k;
-    for (const card of hits) detected.add(card);
+    let hits = 0;
+    for (const c of top) {
+      if (!anyFraud[c]) continue;
+      hits++;
+      detected.add(names[c]!);
+    }
+    sum += hits / k;
   }
   return sum / days.size;
 }

@@ -21,10 +21,9 @@ function decision(i: number, overrides: Partial<QualityDecision> = {}): QualityD
 
 test('average precision takes tied scores together, as scikit-learn does', () => {
   // Scores 0.9 (fraud), 0.5 (fraud), 0.5 (genuine), 0.1 (genuine): at 0.9 R=1/2 P=1; at 0.5 R=1 P=2/3.
-  const rows = [{ score: 0.9 }, { score: 0.5 }, { score: 0.5 }, { score: 0.1 }];
-  assert.equal(averagePrecision(rows, [true, true, false, false], 2), 0.5 * 1 + 0.5 * (2 / 3));
+  assert.equal(averagePrecision([0.9, 0.5, 0.5, 0.1], [true, true, false, false]), 0.5 * 1 + 0.5 * (2 / 3));
   // Order within a tie does not matter.
-  assert.equal(averagePrecision([rows[0]!, rows[2]!, rows[1]!, rows[3]!], [true, false, true, false], 2), 0.5 + 1 / 3);
+  assert.equal(averagePrecision([0.9, 0.5, 0.5, 0.1], [true, false, true, false]), 0.5 + 1 / 3);
 });
 
 test('card precision@k ranks cards per day by their highest score and leaves found cards out of later days', () => {
@@ -39,7 +38,8 @@ test('card precision@k ranks cards per day by their highest score and leaves fou
   // Day 0, k = 2: a (fraud through its second transaction) and b (genuine): 1/2. Day 1: a is found, left out;
   // b (fraud now) is the top card: 1/2 again (hits / k, as the Handbook divides by k).
   const fraud = [false, true, false, false, false, true];
-  assert.equal(cardPrecisionAtK(rows, fraud, 2), 0.5);
+  const column = <K extends keyof (typeof rows)[number]>(key: K) => rows.map((r) => r[key]);
+  assert.equal(cardPrecisionAtK(column('card'), column('eventTime'), column('score'), fraud, 2), 0.5);
 });
 
 test('figures per model and role over the event-time window, joined to labels that came before or after', () => {
@@ -74,11 +74,7 @@ test('figures per model and role over the event-time window, joined to labels th
       flaggedRecall: 2 / 3,
       flaggedPrecision: 2 / 3,
       falsePositiveRate: 1 / 2,
-      averagePrecision: averagePrecision(
-        [{ score: 0.9 }, { score: 0.95 }, { score: 0.5 }, { score: 0.1 }, { score: 0.1 }],
-        [false, true, true, true, false],
-        3,
-      ),
+      averagePrecision: averagePrecision([0.9, 0.95, 0.5, 0.1, 0.1], [false, true, true, true, false]),
       cardPrecisionAtK: 3 / 100,
       labelledShare: 0,
     },
