@@ -6,6 +6,7 @@ import { BenchError, errorMessage } from './errors.ts';
 import type { ChildService } from './processes/child-service.ts';
 import { runDeliveryBenchmark } from './delivery/delivery-benchmark.ts';
 import { runDrainBenchmark } from './drain/drain-benchmark.ts';
+import { runModelsBenchmark } from './models/models-benchmark.ts';
 import { runBenchmark } from './run/benchmark.ts';
 
 // --help prints the flag table and exits 0; a bad flag or variable prints one line and exits 2.
@@ -36,11 +37,13 @@ const deps = {
 };
 try {
   // One after the other: the drain's CPU figures must not share the machine with the sweep's processes.
-  const runs = {
+  type Run = (c: typeof config, d: typeof deps) => Promise<{ readonly markdown: string; readonly dir: string }>;
+  const runs: Record<typeof config.mode, readonly Run[]> = {
     all: [runDrainBenchmark, runBenchmark],
     drain: [runDrainBenchmark],
     'open-loop': [runBenchmark],
     delivery: [runDeliveryBenchmark],
+    models: [runModelsBenchmark],
   };
   const outcomes = [];
   for (const run of runs[config.mode]) outcomes.push(await run(config, deps));

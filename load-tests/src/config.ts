@@ -7,7 +7,7 @@ import type { DrainTargetName } from './drain/drain-figures.ts';
 export type Arrivals = 'constant' | 'poisson';
 export type TargetName = 'scorer' | 'pass-through';
 
-export type BenchMode = 'all' | 'open-loop' | 'drain' | 'delivery';
+export type BenchMode = 'all' | 'open-loop' | 'drain' | 'delivery' | 'models';
 
 export interface BenchConfig {
   /** open-loop: fixed rate and sweep; drain: a backlog drained by each target in turn; all: the drain, then open-loop. */
@@ -44,11 +44,15 @@ export interface BenchConfig {
     /** Another Node binary to drain with the kafkajs pass-through too (the others need Node 22+). */
     readonly compareNode: string | undefined;
   };
+  readonly models: {
+    /** How often the champion is swapped during the swap phase. */
+    readonly swapEveryMs: number;
+  };
 }
 
 const root = resolve(import.meta.dirname, '..', '..');
 
-const MODES = ['all', 'open-loop', 'drain', 'delivery'] as const;
+const MODES = ['all', 'open-loop', 'drain', 'delivery', 'models'] as const;
 const TARGETS = ['scorer', 'pass-through'] as const;
 const DEFAULT_SWEEP = '250,500,1000,2000,4000,8000';
 const OUT_DIR = 'load-tests/results';
@@ -59,7 +63,8 @@ const MAX_PHASE_RECORDS = 2_000_000;
 
 /** The benchmark's flags: the parser's options and the `--help` text. */
 export const BENCH_COMMAND = {
-  usage: 'tsx load-tests/src/bench.ts [--mode all|open-loop|drain|delivery] [flags]   (npm run bench -- [flags])',
+  usage:
+    'tsx load-tests/src/bench.ts [--mode all|open-loop|drain|delivery|models] [flags]   (npm run bench -- [flags])',
   notes: [
     "--mode open-loop: Kafka's EndToEndLatency, a fixed-rate run and a sweep of the targets.",
     '--mode drain: a backlog produced first, then drained by each drain target in turn (own group, own output',
@@ -67,12 +72,15 @@ export const BENCH_COMMAND = {
     '--mode all (default): the drain, then open-loop, one after the other (never at once), both tables printed.',
     '--mode delivery: the scorer exactly-once and at-least-once, each draining the same backlog (--drain-records)',
     '  and then at the fixed rate (--rate, --warmup, --duration).',
+    '--mode models: one scorer (exactly-once), primed, at the fixed rate (--rate, --warmup, --duration) five times:',
+    '  no model change, the champion swapped every --swap-every (POST /admin/model), no change, a challenger set',
+    '  (POST /admin/model, role challenger), no change; each change against the no-change phases around it.',
     'Durations: 500ms, 20s, 2m (a bare number is seconds), at most 60m.',
     'A phase holds at most 2,000,000 records in memory: rate × (warm-up + measured time).',
     'Exit codes: 0 done, 1 failed, 2 a bad flag or variable (BAD_FLAG), 130 interrupted.',
   ].join('\n'),
   flags: {
-    mode: { value: 'all|open-loop|drain|delivery', default: 'all', meaning: 'what to run (see below)' },
+    mode: { value: 'all|open-loop|drain|delivery|models', default: 'all', meaning: 'what to run (see below)' },
     rate: { value: 'N', default: '500', meaning: 'fixed-rate run: transactions per second', group: 'open-loop' },
     duration: {
       value: '20s',
@@ -136,6 +144,12 @@ export const BENCH_COMMAND = {
       value: 'PATH',
       meaning: 'also drain with the kafkajs pass-through on this Node binary (e.g. a Node 20)',
       group: 'drain',
+    },
+    'swap-every': {
+      value: '2s',
+      default: '2s',
+      meaning: 'models: time between two swaps of the champion in the swap phase',
+      group: 'models',
     },
     seed: { value: 'N', default: '42', meaning: 'simulator and arrivals seed', group: 'both' },
     partitions: { value: 'N', default: '6', meaning: 'partitions of the benchmark topics', group: 'both' },
@@ -208,6 +222,7 @@ export function loadBenchConfig(
       targets: DRAIN_TARGETS.filter((t) => drainTargets.includes(t)),
       compareNode: compareNode === undefined ? undefined : resolve(compareNode),
     },
+    models: { swapEveryMs: flags.duration('swap-every', 100, MAX_MS) },
   };
   const records = config.fixed.rate * ((config.fixed.warmupMs + config.fixed.measureMs) / 1000);
   const stepRecords = Math.max(0, ...sweepRates) * ((config.sweep.warmupMs + config.sweep.measureMs) / 1000);

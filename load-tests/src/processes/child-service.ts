@@ -19,6 +19,11 @@ export interface ServiceSpec {
   readonly node?: string | undefined;
   /** Flags for that Node binary, before the loader and the script. */
   readonly nodeFlags?: readonly string[];
+  /**
+   * Variables set for the child on top of this process's environment: for a secret (a token), which must not
+   * show in the process list as an argument would.
+   */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -44,7 +49,7 @@ export class ChildService {
         cwd: root,
         stdio: ['ignore', 'pipe', 'pipe'],
         // The kafkajs pass-through's producer would otherwise warn of kafkajs 2's partitioner change at each start.
-        env: { ...process.env, KAFKAJS_NO_PARTITIONER_WARNING: '1' },
+        env: { ...process.env, KAFKAJS_NO_PARTITIONER_WARNING: '1', ...spec.env },
       },
     );
     for (const stream of [this.#child.stdout, this.#child.stderr]) {

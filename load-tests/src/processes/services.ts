@@ -43,6 +43,14 @@ export interface ScorerStartOptions {
   readonly cardStateTopic?: string;
   /** Names the child in messages and its log file (`<name>.log`, appended); default `scorer`. */
   readonly name?: string;
+  /**
+   * The bearer token of its `/admin` endpoints (model swap, challenger, promote; at least 16 characters), given
+   * in its environment (`SCORER_ADMIN_TOKEN`), never as an argument: arguments show in the process list.
+   * Default none: the endpoints are off.
+   */
+  readonly adminToken?: string;
+  /** Its --challenger-model: a challenger that shadows the champion from the first record; default none. */
+  readonly challengerModelPath?: string;
 }
 
 /** Starts the scorer as a child process on its own topics and group; resolves once `/readyz` answers 200. */
@@ -79,8 +87,10 @@ export async function startScorer(
       optional('--instance-id', options.instanceId),
       optional('--delivery', options.delivery),
       optional('--topic-card-state', options.cardStateTopic),
+      optional('--challenger-model', options.challengerModelPath),
     ].flat(),
     logFile: join(logDir, `${name}.log`),
+    ...(options.adminToken === undefined ? {} : { env: { SCORER_ADMIN_TOKEN: options.adminToken } }),
   });
   onSpawn?.(service);
   const url = `http://127.0.0.1:${port}`;

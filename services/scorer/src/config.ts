@@ -195,7 +195,7 @@ const COMMAND = {
     'challenger-budget-us': {
       value: 'US',
       env: 'CHALLENGER_BUDGET_US',
-      default: '5000',
+      default: '50000',
       meaning: 'a challenger call slower than this (or one that fails) pauses the challenger for 1000 calls',
     },
     // Environment only in practice, like the SASL password.

@@ -7,8 +7,10 @@ import type { ModelPort } from '../core/model-port.ts';
 import { decide } from '../core/policy/decide.ts';
 import type { PolicyOutcome } from '../core/policy/decide.ts';
 import type { PolicyConfig } from '../core/policy/policy-config.ts';
+import type { ChallengerOutcome } from '../core/scoring/micro-batcher.ts';
 import type { InRecord } from '../core/scoring/records.ts';
 import { validateTransaction } from '../core/validate.ts';
+import { loadConfig } from '../config.ts';
 import type { ScorerConfig } from '../config.ts';
 import { composeScoring } from '../scoring-core.ts';
 import type { BenchInput } from './bench-input.ts';
@@ -19,13 +21,26 @@ export interface StageDeps {
   readonly codecs: SchemaCodecs;
   readonly spec: FeatureSpec;
   readonly model: ModelPort;
+  /** A second model to shadow `model` in `pipeline({ challenger: true })`. */
+  readonly challenger?: ModelPort;
   readonly policy: PolicyConfig;
   readonly input: BenchInput;
+}
+
+/** What one `pipeline()` run did: undegraded decisions, and the rows each challenger outcome covered. */
+export interface PipelineRun {
+  readonly decided: number;
+  readonly challenger: Readonly<Record<ChallengerOutcome, number>>;
+  /** Challenger calls slower than the service's default budget, which the bench's own budget lets pass. */
+  readonly challengerOverBudget: number;
 }
 
 /** Records handed to the pipeline at a time, as the Kafka source does. */
 const CHUNK = 256;
 const nowMs = () => performance.timeOrigin + performance.now();
+const nowUs = () => performance.now() * 1000;
+/** The service's default challenger budget: calls over it are counted (the bench's own budget is wider). */
+const SERVICE_BUDGET_US = Number(loadConfig({}, []).challengerBudgetUs);
 
 /**
  * One pass over the first `n` transactions, stage by stage, each stage reading what the one before produced
@@ -128,14 +143,29 @@ export class StageRunner {
 
   /**
    * The whole step of one partition without Kafka: the service's scoring core (`composeScoring`: ScoringPipeline
-   * over the MicroBatcher and the real model, as configured) over chunks of 256 records. Returns the number of
-   * decisions that were not degraded.
+   * over the MicroBatcher and the real model, as configured, each model call timed as the service times it) over
+   * chunks of 256 records; with `challenger`, the deps' challenger shadows the model. Returns the decisions that
+   * were not degraded and the rows of each challenger outcome.
    */
-  async pipeline(): Promise<number> {
+  async pipeline(options: { readonly challenger?: boolean } = {}): Promise<PipelineRun> {
     const { config, spec, model, input } = this.#deps;
-    const { features, batcher, pipeline } = composeScoring(config, spec, model, { nowMs });
+    const rows: Record<ChallengerOutcome, number> = { scored: 0, failed: 0, slow: 0, paused: 0 };
+    let overBudget = 0;
+    const timing = {
+      nowUs,
+      onModelCall: () => {},
+      onChallengerCall: (outcome: ChallengerOutcome, n: number, micros: number) => {
+        rows[outcome] += n;
+        if (micros > SERVICE_BUDGET_US) overBudget++;
+      },
+    };
+    const { features, batcher, pipeline } = composeScoring(config, spec, model, { nowMs, timing });
     let decided = 0;
     try {
+      if (options.challenger === true) {
+        if (this.#deps.challenger === undefined) throw new Error('no challenger model given');
+        await batcher.setChallenger(this.#deps.challenger);
+      }
       for (let at = 0; at < this.#n; at += CHUNK) {
         const end = Math.min(at + CHUNK, this.#n);
         // The labels consumer may run ahead: a label counts from its reportedAt whenever it is applied.
@@ -147,6 +177,6 @@ export class StageRunner {
     } finally {
       batcher.close();
     }
-    return decided;
+    return { decided, challenger: rows, challengerOverBudget: overBudget };
   }
 }

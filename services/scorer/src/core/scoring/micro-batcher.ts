@@ -49,7 +49,8 @@ export interface MicroBatcherOptions {
   };
   /**
    * A challenger call slower than this (µs, by `timing.nowUs`), or one that throws, pauses the challenger for
-   * `challengerPauseCalls` calls: it shadows the champion and must not slow it for long. Default 5000 µs, 1000.
+   * `challengerPauseCalls` calls: it shadows the champion and must not slow it for long. Default 50,000 µs (wall time: the call waits its turn
+   * on the event loop too, so a tight budget pauses a healthy challenger), 1000.
    */
   readonly challengerBudgetUs?: number;
   readonly challengerPauseCalls?: number;
@@ -246,7 +247,7 @@ export class MicroBatcher {
       outcome = 'failed';
     }
     const micros = timing === undefined ? 0 : timing.nowUs() - started;
-    if (outcome === 'scored' && micros > (this.#options.challengerBudgetUs ?? 5000)) outcome = 'slow';
+    if (outcome === 'scored' && micros > (this.#options.challengerBudgetUs ?? 50_000)) outcome = 'slow';
     if (outcome !== 'scored') this.#challengerPausedFor = this.#options.challengerPauseCalls ?? 1000;
     timing?.onChallengerCall?.(outcome, rows, micros);
     // A slow call's scores are still good: they are kept; only the next calls are skipped.
