@@ -35,6 +35,22 @@ export function errorIds(error: unknown): string[] {
   return ids;
 }
 
+/**
+ * The message of the first error inside `error` (its `errors[0]` or `cause`, all the way down): the client wraps
+ * its retries' failures as "fetch failed 11 times.", which says nothing of why.
+ */
+export function innermostMessage(error: unknown): string | undefined {
+  let e = error as ClientError | undefined;
+  let message: string | undefined;
+  for (let depth = 0; e !== null && typeof e === 'object' && depth < 8; depth++) {
+    const inner: unknown = Array.isArray(e.errors) && e.errors.length > 0 ? e.errors[0] : e.cause;
+    if (inner === undefined || inner === null || typeof inner !== 'object') break;
+    e = inner;
+    if (typeof (inner as Error).message === 'string') message = (inner as Error).message;
+  }
+  return message;
+}
+
 export type KafkaErrorClass = 'rejoin' | 'retriable' | 'fatal';
 
 /**

@@ -3,6 +3,7 @@ import { FetchIsolationLevels } from '@platformatic/kafka';
 import type { InRecord } from '../core/scoring/records.ts';
 import { errorMessage } from '../errors.ts';
 import type { Logger } from '../observability/logger.ts';
+import { innermostMessage } from './kafka-errors.ts';
 import { fromKafkaHeaders } from './kafka-headers.ts';
 import { takeCommitted, type PartitionClient } from './partition-reader.ts';
 
@@ -159,7 +160,10 @@ export class TopicFollower {
         if (this.#stopped) return;
         // A restarted broker, a leader that moved: the same positions again, backing off.
         const delay = Math.min(5000, 100 * 2 ** failures++);
-        this.#log.warn({ topic, err: errorMessage(error), retryInMs: delay }, 'reading failed: trying again');
+        this.#log.warn(
+          { topic, err: errorMessage(error), cause: innermostMessage(error), retryInMs: delay },
+          'reading failed: trying again',
+        );
         await sleep(delay);
       }
     }

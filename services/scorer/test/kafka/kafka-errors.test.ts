@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MultipleErrors, NetworkError, ProtocolError, UserError } from '@platformatic/kafka';
-import { classifyKafkaError, errorIds } from '../../src/kafka/kafka-errors.ts';
+import { classifyKafkaError, errorIds, innermostMessage } from '../../src/kafka/kafka-errors.ts';
 
 test('broker error ids are found inside the retries the client gave up on, and through causes', () => {
   const gaveUp = new MultipleErrors('Produce failed 3 times.', [
@@ -30,4 +30,13 @@ test('a cycle of causes ends the walk', () => {
   const b = new Error('b', { cause: a });
   a.cause = b;
   assert.deepEqual(errorIds(a), []);
+});
+
+test("the innermost error's message is found through errors[] and cause", () => {
+  const timeout = new Error('Request timed out after 30000 ms');
+  const wrapped = Object.assign(new Error('fetch failed 11 times.'), {
+    errors: [Object.assign(new Error('retry'), { cause: timeout })],
+  });
+  assert.equal(innermostMessage(wrapped), 'Request timed out after 30000 ms');
+  assert.equal(innermostMessage(new Error('alone')), undefined);
 });
