@@ -243,9 +243,10 @@ export class ScorerService {
     });
     // The counts and the labels are read whole at every start, by assignment (no consumer group: nothing to
     // commit, skip or leave behind), and followed from then on.
-    const reader = offsetsReader.consumer;
+    // A reader each: a consumer keeps one fetch session per broker (KIP-227), and two readers fetching at once
+    // through one consumer broke each other's session (INVALID_FETCH_SESSION_EPOCH, eleven failed fetches a time).
     const countsFollower = new TopicFollower(
-      reader,
+      this.#groupMember(base, `${config.groupId}-counts-${uniqueSuffix()}`, 'terminal counts consumer').consumer,
       config.topics.terminalCounts,
       (p, r) => counts.applyBatch(p, r),
       this.#log,
@@ -263,7 +264,7 @@ export class ScorerService {
     reportQuality.unref();
     this.#closers.push({ name: 'live quality', close: () => Promise.resolve(clearInterval(reportQuality)) });
     const labelsFollower = new TopicFollower(
-      reader,
+      this.#groupMember(base, `${config.groupId}-labels-${uniqueSuffix()}`, 'labels consumer').consumer,
       config.topics.labels,
       labelApplier(codecs, applyLabel, sink, config.topics.deadLetters, metrics, {
         limits: config.limits,

@@ -76,7 +76,9 @@ export async function readPartition(
         ],
       }),
     );
-    const data = response.responses[0]?.partitions.find((p) => p.partitionIndex === partition);
+    const data = response.responses
+      .find((t) => t.topicId === meta.id)
+      ?.partitions.find((p) => p.partitionIndex === partition);
     if (data === undefined || (data.records?.length ?? 0) === 0) {
       // The log start moved past `position` (compaction deletes nothing at the start, retention may): go on there.
       const start = data?.logStartOffset ?? 0n;

@@ -127,7 +127,8 @@ export class TopicFollower {
                 },
               ],
             });
-            for (const data of response.responses[0]?.partitions ?? []) {
+            // Only this topic's partitions: a response may hold others of the consumer's fetch session.
+            for (const data of response.responses.find((t) => t.topicId === meta.id)?.partitions ?? []) {
               const p = data.partitionIndex;
               const position = this.#positions[p] ?? 0n;
               if ((data.records?.length ?? 0) === 0) {
