@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Admin, Consumer, Producer, type BaseOptions } from '@platformatic/kafka';
 import type { Label } from '../../../schemas/src/types.ts';
-import type { ModelPort } from './core/model-port.ts';
 import type { ScorerConfig } from './config.ts';
 import { createDashboardApp } from './dashboard/app.ts';
 import { listen, type Listening } from './dashboard/listen.ts';
@@ -65,7 +64,6 @@ export class ScorerService {
   #stopping: Promise<void> | undefined;
   #consumerJoined = false;
   #brokerReachable = false;
-  #model: ModelPort | undefined;
   #models: ModelAdmin | undefined;
   #source: TransactionSource | undefined;
   #http: Listening | undefined;
@@ -117,7 +115,6 @@ export class ScorerService {
     this.#closers.push({ name: 'metrics', close: () => Promise.resolve(metrics.close()) });
 
     const { spec, model } = await loadSpecAndModel(config, this.#ports.loadModel);
-    this.#model = model;
     metrics.setModelVersion(model.info.version);
     this.#log.info({ model: model.info.version, spec: spec.version, path: config.modelPath }, 'model loaded');
 
@@ -372,7 +369,7 @@ export class ScorerService {
         // A member with no partitions (more members than partitions, or mid-rebalance) serves nothing.
         assigned: (this.#source?.assigned.length ?? 0) > 0,
         restored: this.#source?.restoring !== true,
-        modelLoaded: this.#model !== undefined,
+        modelLoaded: this.#models !== undefined,
         brokerReachable: this.#brokerReachable,
       }),
     });

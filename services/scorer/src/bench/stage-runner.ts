@@ -7,10 +7,10 @@ import type { ModelPort } from '../core/model-port.ts';
 import { decide } from '../core/policy/decide.ts';
 import type { PolicyOutcome } from '../core/policy/decide.ts';
 import type { PolicyConfig } from '../core/policy/policy-config.ts';
+import { DEFAULT_CHALLENGER_BUDGET_US } from '../core/scoring/micro-batcher.ts';
 import type { ChallengerOutcome } from '../core/scoring/micro-batcher.ts';
 import type { InRecord } from '../core/scoring/records.ts';
 import { validateTransaction } from '../core/validate.ts';
-import { loadConfig } from '../config.ts';
 import type { ScorerConfig } from '../config.ts';
 import { composeScoring } from '../scoring-core.ts';
 import type { BenchInput } from './bench-input.ts';
@@ -39,8 +39,6 @@ export interface PipelineRun {
 const CHUNK = 256;
 const nowMs = () => performance.timeOrigin + performance.now();
 const nowUs = () => performance.now() * 1000;
-/** The service's default challenger budget: calls over it are counted (the bench's own budget is wider). */
-const SERVICE_BUDGET_US = Number(loadConfig({}, []).challengerBudgetUs);
 
 /**
  * One pass over the first `n` transactions, stage by stage, each stage reading what the one before produced
@@ -156,7 +154,7 @@ export class StageRunner {
       onModelCall: () => {},
       onChallengerCall: (outcome: ChallengerOutcome, n: number, micros: number) => {
         rows[outcome] += n;
-        if (micros > SERVICE_BUDGET_US) overBudget++;
+        if (micros > DEFAULT_CHALLENGER_BUDGET_US) overBudget++;
       },
     };
     const { features, batcher, pipeline } = composeScoring(config, spec, model, { nowMs, timing });

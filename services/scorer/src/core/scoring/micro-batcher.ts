@@ -10,6 +10,9 @@ export interface ScoredBy {
 export const CHALLENGER_OUTCOMES = ['scored', 'failed', 'slow', 'paused'] as const;
 export type ChallengerOutcome = (typeof CHALLENGER_OUTCOMES)[number];
 
+/** A challenger call slower than this (µs, wall time) pauses the challenger, unless configured otherwise. */
+export const DEFAULT_CHALLENGER_BUDGET_US = 50_000;
+
 interface Pending {
   features: Float32Array;
   rows: number;
@@ -247,7 +250,8 @@ export class MicroBatcher {
       outcome = 'failed';
     }
     const micros = timing === undefined ? 0 : timing.nowUs() - started;
-    if (outcome === 'scored' && micros > (this.#options.challengerBudgetUs ?? 50_000)) outcome = 'slow';
+    if (outcome === 'scored' && micros > (this.#options.challengerBudgetUs ?? DEFAULT_CHALLENGER_BUDGET_US))
+      outcome = 'slow';
     if (outcome !== 'scored') this.#challengerPausedFor = this.#options.challengerPauseCalls ?? 1000;
     timing?.onChallengerCall?.(outcome, rows, micros);
     // A slow call's scores are still good: they are kept; only the next calls are skipped.
