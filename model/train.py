@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from training.card import render_card  # noqa: E402
 from training.data import load_dataset, load_spec  # noqa: E402
 from training.export import session  # noqa: E402
-from training.golden import pick_rows, write_golden  # noqa: E402
+from training.golden import pick_contribution_rows, pick_rows, write_contributions, write_golden  # noqa: E402
 from training.pipeline import MAX_REVIEW_RATE, MIN_DECLINE_FLAGGED, MIN_DECLINE_PRECISION, run_mix  # noqa: E402
 from training.protocol import ASSESS_DAYS, DELAY_DAYS, TRAIN_DAYS  # noqa: E402
 from training.search import FIXED, GRID, THREADS  # noqa: E402
@@ -82,6 +82,12 @@ def main() -> None:
     golden_path = out / "golden" / "parity.json"
     write_golden(golden_path, sess, rows, spec.names)
     log(f"wrote {golden_path} ({len(rows)} rows)")
+    explained = pick_contribution_rows(
+        ds.features[shipped.test.assess], ds.frame["is_fraud"].to_numpy()[shipped.test.assess], args.seed
+    )
+    contributions_path = out / "golden" / "contributions.json.gz"
+    write_contributions(contributions_path, shipped.booster, explained, spec.names)
+    log(f"wrote {contributions_path} ({len(explained)} rows)")
 
     simulation = json.loads(args.simulation.read_text()) if args.simulation else None
     metrics = {
@@ -111,6 +117,7 @@ def main() -> None:
             "sha256": hashlib.sha256(model_bytes).hexdigest(),
             "model_version": shipped.summary["model_version"],
             "golden_rows": len(rows),
+            "contribution_rows": len(explained),
         },
         "mixes": {name: result.summary for name, (_, result) in results.items()},
     }

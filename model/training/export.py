@@ -95,6 +95,35 @@ def to_onnx(booster: lgb.Booster, n_features: int, metadata: dict[str, str]) -> 
     return model
 
 
+def node_counts(model: onnx.ModelProto, booster: lgb.Booster) -> list[int]:
+    """Training rows that reached each node of the ONNX tree ensemble, in its attribute order (LightGBM's
+    internal_count / leaf_count): the node weights path-dependent TreeSHAP needs, which ONNX does not keep.
+
+    Walks each ONNX tree beside its LightGBM tree: the ONNX true branch (x <= t) is LightGBM's left child.
+    """
+    tree = next(n for n in model.graph.node if n.op_type == "TreeEnsembleClassifier")
+    attrs = {a.name: onnx.helper.get_attribute_value(a) for a in tree.attribute}
+    index = {(t, n): i for i, (t, n) in enumerate(zip(attrs["nodes_treeids"], attrs["nodes_nodeids"]))}
+    counts = [-1] * len(index)
+    for tree_id, info in enumerate(booster.dump_model()["tree_info"]):
+        stack = [(0, info["tree_structure"])]
+        while stack:
+            node_id, node = stack.pop()
+            i = index[(tree_id, node_id)]
+            is_leaf = attrs["nodes_modes"][i] == b"LEAF"
+            if is_leaf != ("leaf_value" in node):
+                raise RuntimeError(f"tree {tree_id} node {node_id}: ONNX and LightGBM trees differ in shape")
+            counts[i] = int(node["leaf_count"] if is_leaf else node["internal_count"])
+            if not is_leaf:
+                if int(attrs["nodes_featureids"][i]) != node["split_feature"]:
+                    raise RuntimeError(f"tree {tree_id} node {node_id}: ONNX and LightGBM split other features")
+                stack.append((int(attrs["nodes_truenodeids"][i]), node["left_child"]))
+                stack.append((int(attrs["nodes_falsenodeids"][i]), node["right_child"]))
+    if min(counts) < 0:
+        raise RuntimeError("ONNX nodes not reached from any LightGBM tree")
+    return counts
+
+
 def session(path: Path) -> ort.InferenceSession:
     options = ort.SessionOptions()
     options.intra_op_num_threads = 1

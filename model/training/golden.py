@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
+import lightgbm as lgb
 import numpy as np
 import onnx
 
@@ -70,3 +72,34 @@ def write_golden(path: Path, sess, rows: np.ndarray, feature_names: list[str]) -
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(doc) + "\n")
     return probabilities
+
+
+CONTRIBUTION_ROWS = 10_000
+
+
+def pick_contribution_rows(features: np.ndarray, y: np.ndarray, seed: int, n: int = CONTRIBUTION_ROWS) -> np.ndarray:
+    """Every fraud of the test week (the rows explanations are for) and random genuine rows, n in all."""
+    rng = np.random.default_rng(seed + 1)
+    fraud, genuine = np.flatnonzero(y == 1), np.flatnonzero(y == 0)
+    fraud = fraud[: n // 2]
+    chosen = np.concatenate([fraud, rng.choice(genuine, min(n - len(fraud), len(genuine)), replace=False)])
+    return features[np.sort(chosen)]
+
+
+def write_contributions(path: Path, booster, rows: np.ndarray, feature_names: list[str]) -> None:
+    """LightGBM's own TreeSHAP (pred_contrib) and raw margin for `rows` (float32, as the scorer sees them),
+    gzipped JSON for the TypeScript parity test."""
+    x = rows.astype(np.float64)
+    contributions = booster.predict(x, pred_contrib=True, num_threads=1)
+    margins = booster.predict(x, raw_score=True, num_threads=1)
+    doc = {
+        "feature_names": feature_names,
+        "source": f"lightgbm {lgb.__version__} Booster.predict(pred_contrib=True), raw_score=True",
+        "rows": [[float(v) for v in row] for row in rows],
+        # Per row: one contribution per feature, then the expected value (LightGBM's layout), rounded to 1e-10.
+        "contributions": [[round(float(v), 10) for v in row] for row in contributions],
+        "margins": [round(float(v), 10) for v in margins],
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # mtime=0: the same rows give the same bytes.
+    path.write_bytes(gzip.compress((json.dumps(doc) + "\n").encode(), mtime=0))

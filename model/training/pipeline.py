@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+import lightgbm as lgb
 import numpy as np
 import onnx
 
 from .data import DAY_MS, Dataset, FeatureSpec
-from .export import metadata, onnx_scores, session, to_onnx
+from .drift import feature_histograms, histograms_json
+from .export import metadata, node_counts, onnx_scores, session, to_onnx
 from .metrics import alert_metrics, ranking_metrics, scenario_metrics
 from .protocol import Split, test_split, validation_splits
 from .search import Candidate, fit, predict, search
@@ -27,6 +30,7 @@ MIN_DECLINE_FLAGGED = 30
 class MixResult:
     summary: dict
     model: onnx.ModelProto
+    booster: lgb.Booster
     test: Split
     test_scores: np.ndarray
 
@@ -80,6 +84,7 @@ def run_mix(name: str, ds: Dataset, spec: FeatureSpec, train_start: int, folds: 
     native = predict(booster, ds, test.assess)
     bare = to_onnx(booster, len(spec.names), {})
     version = f"lgbm-{day_label(ds, test.train_days[1])}-{_tree_digest(bare)[:8]}"
+    histograms = feature_histograms(ds.features[test.train], spec.names)
     model = to_onnx(
         booster,
         len(spec.names),
@@ -94,6 +99,10 @@ def run_mix(name: str, ds: Dataset, spec: FeatureSpec, train_start: int, folds: 
                 "scenario_mix": name,
                 "train_window": f"{day_label(ds, test.train_days[0])}..{day_label(ds, test.train_days[1])}",
                 "objective": "binary (column 1 of probabilities = P(fraud))",
+                # The training rows' distribution per feature: the scorer's drift reference (PSI).
+                "feature_histograms": histograms_json(histograms),
+                # Training rows through each tree node, in the ONNX node order: for exact TreeSHAP in the scorer.
+                "tree_node_counts": json.dumps(node_counts(bare, booster), separators=(",", ":")),
             },
         ),
     )
@@ -155,4 +164,4 @@ def run_mix(name: str, ds: Dataset, spec: FeatureSpec, train_start: int, folds: 
         "model_version": version,
         "trees": booster.num_trees(),
     }
-    return MixResult(summary, model, test, scores)
+    return MixResult(summary, model, booster, test, scores)

@@ -5,7 +5,7 @@ from pathlib import Path
 import lightgbm as lgb
 import numpy as np
 
-from training.export import onnx_scores, session, to_onnx
+from training.export import node_counts, onnx_scores, session, to_onnx
 
 
 def onnx_predict(model, x):
@@ -52,6 +52,21 @@ class OnnxExportTest(unittest.TestCase):
     def test_the_same_booster_serializes_to_the_same_bytes(self):
         first = to_onnx(self.booster, 4, {}).SerializeToString()
         self.assertEqual(first, to_onnx(self.booster, 4, {}).SerializeToString())
+
+    def test_node_counts_follow_the_onnx_node_order(self):
+        model = to_onnx(self.booster, 4, {})
+        counts = node_counts(model, self.booster)
+        tree = next(n for n in model.graph.node if n.op_type == "TreeEnsembleClassifier")
+        attrs = {a.name: a for a in tree.attribute}
+        ids = list(zip(attrs["nodes_treeids"].ints, attrs["nodes_nodeids"].ints))
+        at = {node: counts[i] for i, node in enumerate(ids)}
+        for i, (t, n) in enumerate(ids):
+            if n == 0:
+                self.assertEqual(counts[i], len(self.x))  # every training row passes each root
+            if attrs["nodes_modes"].strings[i] != b"LEAF":
+                true_child = (t, attrs["nodes_truenodeids"].ints[i])
+                false_child = (t, attrs["nodes_falsenodeids"].ints[i])
+                self.assertEqual(at[true_child] + at[false_child], counts[i])
 
 
 if __name__ == "__main__":
