@@ -1,4 +1,4 @@
-export type { Action, Channel, Decision, Label, Transaction } from './types.ts';
+export type { Action, Channel, Decision, Explanation, FeatureContribution, Label, Transaction } from './types.ts';
 export { ACTIONS, CHANNELS } from './types.ts';
 export { SchemaError, isSchemaError } from './errors.ts';
 export type { SchemaErrorCode } from './errors.ts';

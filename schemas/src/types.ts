@@ -45,11 +45,26 @@ export interface Decision {
   latencyUs: number;
   /** A challenger model's score of the same row (shadow only: it never changes the action); null when none scored it. */
   challenger: ChallengerScore | null;
+  /** The champion's exact TreeSHAP reasons (REVIEW / DECLINE it scored, APPROVE when configured); null otherwise. */
+  explanation: Explanation | null;
 }
 
 export interface ChallengerScore {
   modelVersion: string;
   score: number;
+}
+
+/** Margin (log-odds) = expectedValue + every feature's contribution; `contributions` holds the largest. */
+export interface Explanation {
+  expectedValue: number;
+  margin: number;
+  contributions: FeatureContribution[];
+}
+
+export interface FeatureContribution {
+  feature: string;
+  value: number;
+  contribution: number;
 }
 
 export interface Label {

@@ -15,9 +15,10 @@ test('the catalogue keeps the published schema ids', () => {
     [3, SUBJECTS.decision, 1],
     [4, SUBJECTS.label, 1],
     [5, SUBJECTS.decision, 2],
+    [6, SUBJECTS.decision, 3],
   ]);
   assert.equal(catalogue.latest(SUBJECTS.transaction).id, 2);
-  assert.equal(catalogue.latest(SUBJECTS.decision).id, 5);
+  assert.equal(catalogue.latest(SUBJECTS.decision).id, 6);
 });
 
 test('the Avro schemas have exactly the fields of the TypeScript types', () => {

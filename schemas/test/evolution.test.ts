@@ -49,18 +49,42 @@ test('a decision written with schema version 1 is read as the current version wi
   const v1 = codecs.catalogue.byId(3);
   assert.ok(v1 && v1.subject === SUBJECTS.decision && v1.version === 1);
   assert.notEqual(codecs.decision.schemaId, 3);
-  const { challenger: _c, ...oldShape } = sampleDecision();
-  assert.deepEqual(codecs.decision.decode(frameWith(3, oldShape)), { ...oldShape, challenger: null });
+  const { challenger: _c, explanation: _e, ...oldShape } = sampleDecision();
+  assert.deepEqual(codecs.decision.decode(frameWith(3, oldShape)), {
+    ...oldShape,
+    challenger: null,
+    explanation: null,
+  });
 });
 
-test('a reader of decision version 1 reads the current version, challenger and all, without it', () => {
+test('a decision written with schema version 2 is read as the current version with no explanation', () => {
   const codecs = createSchemaCodecs();
-  const written = codecs.decision.encode(sampleDecision({ challenger: { modelVersion: 'lgbm-next', score: 0.25 } }));
-  const v1 = codecs.catalogue.byId(3)!.type;
+  const v2 = codecs.catalogue.byId(5);
+  assert.ok(v2 && v2.subject === SUBJECTS.decision && v2.version === 2);
+  const { explanation: _e, ...oldShape } = sampleDecision({ challenger: { modelVersion: 'lgbm-next', score: 0.25 } });
+  assert.deepEqual(codecs.decision.decode(frameWith(5, oldShape)), { ...oldShape, explanation: null });
+});
+
+test('readers of decision versions 1 and 2 read the current version, without what they do not know', () => {
+  const codecs = createSchemaCodecs();
+  const explained = sampleDecision({
+    challenger: { modelVersion: 'lgbm-next', score: 0.25 },
+    explanation: {
+      expectedValue: -4.5,
+      margin: 0.5,
+      contributions: [{ feature: 'terminal_risk_7d', value: 0.75, contribution: 3.25 }],
+    },
+  });
+  const written = codecs.decision.encode(explained).subarray(HEADER_LENGTH);
   const current = codecs.catalogue.byId(codecs.decision.schemaId)!.type;
-  const old = v1.fromBuffer(written.subarray(HEADER_LENGTH), v1.createResolver(current)) as Record<string, unknown>;
-  const { challenger: _c, ...expected } = sampleDecision();
-  assert.deepEqual({ ...old }, expected);
+  const read = (id: number): Record<string, unknown> => {
+    const old = codecs.catalogue.byId(id)!.type;
+    return { ...(old.fromBuffer(written, old.createResolver(current)) as Record<string, unknown>) };
+  };
+  const { challenger, explanation: _e, ...v1Shape } = explained;
+  assert.deepEqual(read(3), v1Shape);
+  assert.deepEqual(read(5), { ...v1Shape, challenger: { ...challenger } });
+  assert.deepEqual(codecs.decision.decode(codecs.decision.encode(explained)), explained);
 });
 
 test('every catalogued decision version can be read by the current one, and the current by every older one', () => {

@@ -34,6 +34,7 @@ export function sampleDecision(overrides: Partial<Decision> = {}): Decision {
     decidedAt: Date.UTC(2024, 0, 1, 12, 0, 0, 3),
     latencyUs: 1834,
     challenger: null,
+    explanation: null,
     ...overrides,
   };
 }

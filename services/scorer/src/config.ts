@@ -72,6 +72,10 @@ export interface ScorerConfig {
     readonly maxDecisions: number;
     readonly intervalMs: number;
   };
+  /** Explanations: the top `top` TreeSHAP features on REVIEW / DECLINE decisions (0: none), APPROVE ones too if `approvals`. */
+  readonly explain: { readonly top: number; readonly approvals: boolean };
+  /** Feature drift: the last `windowRows` rows scored against the champion's training rows (PSI from `minRows` on). */
+  readonly drift: { readonly windowRows: number; readonly minRows: number };
   readonly batchMaxRows: number;
   readonly batchMaxWaitMs: number;
   /** A record not decided this long after its Kafka timestamp is decided by rules alone, marked degraded. */
@@ -241,6 +245,30 @@ const COMMAND = {
       env: 'QUALITY_INTERVAL_MS',
       default: '30000',
       meaning: 'live quality: how often the figures are worked out again (on the event loop: ~0.1 s at 100,000 held)',
+    },
+    'explain-top': {
+      value: 'N',
+      env: 'EXPLAIN_TOP',
+      default: '5',
+      meaning: "explanations: the model's top features (TreeSHAP) on each REVIEW and DECLINE decision (0: none)",
+    },
+    'explain-approvals': {
+      value: 'BOOL',
+      env: 'EXPLAIN_APPROVALS',
+      default: 'false',
+      meaning: 'explanations on APPROVE decisions too (each costs ~0.3 ms of CPU)',
+    },
+    'drift-window-rows': {
+      value: 'N',
+      env: 'DRIFT_WINDOW_ROWS',
+      default: '50000',
+      meaning: "feature drift: the latest rows scored, compared per feature with the champion's training rows",
+    },
+    'drift-min-rows': {
+      value: 'N',
+      env: 'DRIFT_MIN_ROWS',
+      default: '1000',
+      meaning: 'feature drift: rows needed before a PSI is shown',
     },
     'batch-max-rows': { value: 'N', env: 'BATCH_MAX_ROWS', default: '64', meaning: 'rows per model call at most' },
     'batch-max-wait-ms': {
@@ -436,6 +464,14 @@ export function loadConfig(env: NodeJS.ProcessEnv, argv: readonly string[]): Sco
       labelDelayMs: flags.int('quality-label-delay-ms', 0, 366 * DAY_MS),
       maxDecisions: flags.int('quality-max-decisions', 1, 10_000_000),
       intervalMs: flags.int('quality-interval-ms', 100, 3_600_000),
+    }),
+    explain: Object.freeze({
+      top: flags.int('explain-top', 0, 64),
+      approvals: flags.oneOf('explain-approvals', ['true', 'false'] as const) === 'true',
+    }),
+    drift: Object.freeze({
+      windowRows: flags.int('drift-window-rows', 1, 1_000_000),
+      minRows: flags.int('drift-min-rows', 1, 1_000_000),
     }),
     batchMaxRows: flags.int('batch-max-rows', 1, 4096),
     batchMaxWaitMs: flags.int('batch-max-wait-ms', 0, 1000),

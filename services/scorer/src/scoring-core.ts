@@ -8,6 +8,7 @@ import type { PolicyConfig } from './core/policy/policy-config.ts';
 import { MicroBatcher } from './core/scoring/micro-batcher.ts';
 import type { MicroBatcherOptions } from './core/scoring/micro-batcher.ts';
 import { ScoringPipeline } from './core/scoring/pipeline.ts';
+import type { PipelineDeps } from './core/scoring/pipeline.ts';
 import { policyConfigOf } from './config.ts';
 import type { ScorerConfig } from './config.ts';
 import { readFeatureSpec } from './export/read-feature-spec.ts';
@@ -59,6 +60,8 @@ export interface ScoringEdges {
   readonly onModelError?: (error: unknown) => void;
   /** Told every decision made (live quality). */
   readonly onDecided?: (decision: Decision) => void;
+  /** Told the feature rows the model scored and the champion that scored them (feature drift). */
+  readonly onScored?: PipelineDeps['onScored'];
   /** Keep the changed cards for the card-state changelog (the service does; benchmarks of the core do not). */
   readonly trackChanges?: boolean;
 }
@@ -108,6 +111,8 @@ export function composeScoring(
     output: config.output,
     ...(edges.onModelError === undefined ? {} : { onModelError: edges.onModelError }),
     ...(edges.onDecided === undefined ? {} : { onDecided: edges.onDecided }),
+    ...(edges.onScored === undefined ? {} : { onScored: edges.onScored }),
+    explain: config.explain,
   });
   return { codecs, policyFor, policy, features, batcher, pipeline };
 }

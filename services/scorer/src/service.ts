@@ -23,6 +23,8 @@ import { LiveMetrics } from './metrics/live-metrics.ts';
 import { createMetricsRegistry } from './metrics/prometheus.ts';
 import type { Logger } from './observability/logger.ts';
 import { candidateLoader, composeScoring, loadSpecAndModel } from './scoring-core.ts';
+import type { ModelInfo } from './core/model-port.ts';
+import { FeatureDriftMonitor } from './core/quality/feature-drift.ts';
 import { LiveQuality } from './core/quality/live-quality.ts';
 import { ModelAdmin } from './model/model-admin.ts';
 import type { ModelLoader } from './model/onnx-model.ts';
@@ -119,6 +121,9 @@ export class ScorerService {
     this.#log.info({ model: model.info.version, spec: spec.version, path: config.modelPath }, 'model loaded');
 
     let lastModelError = 0;
+    const drift = new FeatureDriftMonitor(spec.features.length, config.drift);
+    let driftChampion: ModelInfo | null = null;
+    metrics.setDriftSource(() => drift.report());
     const quality = new LiveQuality({
       ...config.quality,
       thresholdsOf: (version) => this.#models?.thresholdsOf(version),
@@ -127,6 +132,10 @@ export class ScorerService {
       nowMs,
       trackChanges: true,
       onDecided: (decision) => quality.record(decision),
+      onScored: (rows, count, champion) => {
+        if (champion !== driftChampion) drift.setReference(champion.version, (driftChampion = champion).driftReference);
+        drift.observe(rows, count);
+      },
       timing: {
         nowUs: () => performance.now() * 1000,
         onModelCall: (rows, us) => {

@@ -120,6 +120,7 @@ export class StageRunner {
         decidedAt,
         latencyUs: 250,
         challenger: null,
+        explanation: null,
       });
     }
   }

@@ -1,4 +1,5 @@
 import { ACTIONS } from '../../../../schemas/src/types.ts';
+import type { DriftReport } from '../core/quality/feature-drift.ts';
 import type { QualityReport } from '../core/quality/live-quality.ts';
 import type { Action } from '../../../../schemas/src/types.ts';
 import { initHistogramRuntime } from './hdr.ts';
@@ -76,6 +77,7 @@ export class LiveMetrics implements ScorerMetrics, SnapshotSource {
   readonly #challengerRows: Record<ChallengerOutcome, number> = zeroes(CHALLENGER_OUTCOMES);
   #challengerMicros = 0;
   #quality: QualityReport | null = null;
+  #drift: (() => DriftReport) | null = null;
   #interval = { index: 0, startedAt: 0, endedAt: 0 };
   #throughput = { inPerSecond: 0, outPerSecond: 0 };
   #intervalStartedAt: number;
@@ -183,6 +185,11 @@ export class LiveMetrics implements ScorerMetrics, SnapshotSource {
     this.#quality = report;
   }
 
+  /** Feature drift, worked out when a snapshot is taken (features × bins: cheap). */
+  setDriftSource(report: () => DriftReport): void {
+    this.#drift = report;
+  }
+
   challengerCall(outcome: ChallengerOutcome, rows: number, micros: number): void {
     this.#challengerRows[outcome] += rows;
     if (micros > 0) this.#challengerMicros += micros;
@@ -271,6 +278,7 @@ export class LiveMetrics implements ScorerMetrics, SnapshotSource {
         challengerSeconds: this.#challengerMicros / 1e6,
       },
       quality: this.#quality,
+      drift: this.#drift?.() ?? null,
       intervalMs: this.intervalMs,
       interval: { ...this.#interval },
       latency: mapLatencies((name) => ({ cumulative: window(name, 'cumulative'), interval: window(name, 'interval') })),

@@ -275,6 +275,29 @@ const FAMILIES: readonly Family[] = [
   },
   {
     type: 'gauge',
+    name: 'feature_psi',
+    help:
+      "Population stability index of each feature: the latest rows scored against the champion's training rows " +
+      '(under 0.1 stable, 0.1-0.25 shifting, over 0.25 drifted). Absent before enough rows or without a reference.',
+    labelNames: ['feature'],
+    samples: (s) => (s.drift?.features ?? []).map((f) => [{ feature: f.name }, f.psi] as const),
+  },
+  {
+    type: 'gauge',
+    name: 'feature_drift_rows',
+    help: 'Rows behind the feature PSI: live rows held, the live window, and the training rows of the reference.',
+    labelNames: ['what'],
+    samples: (s) =>
+      s.drift === null
+        ? []
+        : [
+            [{ what: 'live' }, s.drift.rows],
+            [{ what: 'window' }, s.drift.windowRows],
+            [{ what: 'reference' }, s.drift.referenceRows],
+          ],
+  },
+  {
+    type: 'gauge',
     name: 'uptime_seconds',
     help: 'Seconds since the metrics were created.',
     samples: (s) => [[{}, s.uptimeSeconds]],

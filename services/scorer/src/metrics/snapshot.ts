@@ -1,4 +1,5 @@
 import type { Action } from '../../../../schemas/src/types.ts';
+import type { DriftReport } from '../core/quality/feature-drift.ts';
 import type { QualityReport } from '../core/quality/live-quality.ts';
 import type { DistributionPoint, HistogramStats } from './histogram-stats.ts';
 import type {
@@ -37,6 +38,8 @@ export interface LatencySnapshot {
   };
   /** Live quality per model from the fraud reports so far (null until first worked out). */
   quality: QualityReport | null;
+  /** Live feature rows against the champion's training rows, per feature (null: no drift source). */
+  drift: DriftReport | null;
   intervalMs: number;
   /**
    * The last completed interval, which the `interval` windows, `throughput` and the newest `history` entry

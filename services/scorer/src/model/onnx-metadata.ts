@@ -1,49 +1,8 @@
 // onnxruntime-node does not expose a model's custom metadata (metadata_props), so read it from the file:
 // ModelProto field 14 is `repeated StringStringEntryProto metadata_props` with key = 1 and value = 2.
+import { scanLengthDelimited, WIRE_LEN } from './protobuf.ts';
 
-const WIRE_VARINT = 0;
-const WIRE_I64 = 1;
-const WIRE_LEN = 2;
-const WIRE_I32 = 5;
 const METADATA_PROPS = 14;
-
-function readVarint(buf: Uint8Array, pos: number): [value: number, next: number] {
-  let value = 0;
-  let shift = 0;
-  for (;;) {
-    if (pos >= buf.length) throw new Error('truncated varint');
-    const byte = buf[pos++]!;
-    value += (byte & 0x7f) * 2 ** shift;
-    if ((byte & 0x80) === 0) return [value, pos];
-    shift += 7;
-    if (shift > 63) throw new Error('varint too long');
-  }
-}
-
-/** Calls `onField(field, start, end)` for each length-delimited field of the message in buf[from, to). */
-function scanLengthDelimited(
-  buf: Uint8Array,
-  from: number,
-  to: number,
-  onField: (field: number, start: number, end: number) => void,
-): void {
-  let pos = from;
-  while (pos < to) {
-    const [tag, afterTag] = readVarint(buf, pos);
-    const field = Math.floor(tag / 8);
-    const wire = tag & 7;
-    pos = afterTag;
-    if (wire === WIRE_VARINT) pos = readVarint(buf, pos)[1];
-    else if (wire === WIRE_I64) pos += 8;
-    else if (wire === WIRE_I32) pos += 4;
-    else if (wire === WIRE_LEN) {
-      const [length, start] = readVarint(buf, pos);
-      pos = start + length;
-      if (pos > to) throw new Error(`field ${field} runs past the end`);
-      onField(field, start, pos);
-    } else throw new Error(`unsupported protobuf wire type ${wire}`);
-  }
-}
 
 export function readOnnxMetadata(model: Uint8Array): Map<string, string> {
   const decoder = new TextDecoder('utf-8', { fatal: true });

@@ -2,7 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import type { ModelInfo, ModelPort } from '../core/model-port.ts';
 import { ScorerError, errorMessage } from '../errors.ts';
+import { parseDriftReference } from '../core/quality/feature-drift.ts';
+import type { DriftReference } from '../core/quality/feature-drift.ts';
+import { TreeShap } from '../core/explain/tree-shap.ts';
 import { readOnnxMetadata } from './onnx-metadata.ts';
+import { readTreeEnsemble } from './onnx-trees.ts';
 
 export interface ExpectedFeatures {
   readonly featureNames: readonly string[];
@@ -26,7 +30,7 @@ export async function loadOnnxModel(path: string, expected: ExpectedFeatures): P
   } catch (error) {
     throw new ScorerError('MODEL_LOAD_FAILED', `cannot read model ${path}: ${errorMessage(error)}`);
   }
-  const info = modelInfo(path, readOnnxMetadata(bytes), expected);
+  const info = modelInfo(path, bytes, readOnnxMetadata(bytes), expected);
   let session: InferenceSession;
   try {
     // One thread: the scorer scales by instances (one per core), not by threads inside one inference.
@@ -51,7 +55,7 @@ export async function loadOnnxModel(path: string, expected: ExpectedFeatures): P
   return model;
 }
 
-function modelInfo(path: string, meta: Map<string, string>, expected: ExpectedFeatures): ModelInfo {
+function modelInfo(path: string, bytes: Uint8Array, meta: Map<string, string>, expected: ExpectedFeatures): ModelInfo {
   const need = (key: string): string => {
     const value = meta.get(key);
     if (value === undefined || value === '') {
@@ -98,12 +102,32 @@ function modelInfo(path: string, meta: Map<string, string>, expected: ExpectedFe
       `model ${path}: threshold_decline ${decline} is below threshold_review ${review}`,
     );
   }
+  const histograms = meta.get('feature_histograms');
+  let driftReference: DriftReference | null = null;
+  if (histograms !== undefined) {
+    try {
+      driftReference = parseDriftReference(histograms, names);
+    } catch (error) {
+      throw new ScorerError('MODEL_MISMATCH', `model ${path}: metadata feature_histograms: ${errorMessage(error)}`);
+    }
+  }
+  const nodeCounts = meta.get('tree_node_counts');
+  let explainer: TreeShap | null = null;
+  if (nodeCounts !== undefined) {
+    try {
+      explainer = new TreeShap(readTreeEnsemble(bytes, names.length, JSON.parse(nodeCounts)));
+    } catch (error) {
+      throw new ScorerError('MODEL_MISMATCH', `model ${path}: metadata tree_node_counts: ${errorMessage(error)}`);
+    }
+  }
   return Object.freeze({
     version: need('model_version'),
     featureNames: Object.freeze([...names]),
     featureSpecVersion: specVersion,
     trainingDataDigest: meta.get('training_data_digest') ?? '',
     thresholds: Object.freeze({ review, decline }),
+    driftReference,
+    explainer,
   });
 }
 

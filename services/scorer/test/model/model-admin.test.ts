@@ -19,6 +19,8 @@ function model(version: string, value: number, failFrom = Infinity): ModelPort &
     featureNames: ['a', 'b'],
     featureSpecVersion: '1',
     trainingDataDigest: '',
+    driftReference: null,
+    explainer: null,
     thresholds: { review: 0.5, decline: 0.9 },
   };
   const m = {

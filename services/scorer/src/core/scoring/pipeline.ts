@@ -1,5 +1,6 @@
 import type { SchemaCodecs } from '../../../../../schemas/src/codecs.ts';
 import type { Decision, Transaction } from '../../../../../schemas/src/types.ts';
+import { explainRow } from '../explain/top-contributions.ts';
 import { decide, decideDegraded } from '../policy/decide.ts';
 import { OutputError } from '../../errors.ts';
 import { DEFAULT_INPUT_LIMITS, DEFAULT_OUTPUT_LIMITS, maxUtf8Bytes } from '../limits.ts';
@@ -46,6 +47,13 @@ export interface PipelineDeps {
   readonly onModelError?: (error: unknown) => void;
   /** Told every decision made (before it is sent: a retried transaction's decisions come again). */
   readonly onDecided?: (decision: Decision) => void;
+  /**
+   * Explanations (the champion's TreeSHAP, `top` features) on REVIEW and DECLINE decisions the model scored, and
+   * on APPROVE ones too when `approvals`; none when absent or `top` is 0.
+   */
+  readonly explain?: { readonly top: number; readonly approvals: boolean };
+  /** Told the feature rows of each batch the model scored (`rows` × width, row-major) and the champion that did. */
+  readonly onScored?: (features: Float32Array, rows: number, champion: ModelInfo) => void;
 }
 
 /** Decisions carry no headers; one shared empty list instead of one per record (the sink only reads it). */
@@ -62,9 +70,15 @@ export class ScoringPipeline {
   readonly #deps: PipelineDeps;
   readonly #limits: InputLimits;
   readonly #output: OutputLimits;
+  readonly #explainTop: number;
+  readonly #explainApprovals: boolean;
+  readonly #scratch: Float64Array;
 
   constructor(deps: PipelineDeps) {
     this.#deps = deps;
+    this.#explainTop = deps.explain?.top ?? 0;
+    this.#explainApprovals = deps.explain?.approvals ?? false;
+    this.#scratch = new Float64Array(deps.features.width);
     this.#limits = deps.limits ?? DEFAULT_INPUT_LIMITS;
     this.#output = deps.output ?? DEFAULT_OUTPUT_LIMITS;
   }
@@ -111,6 +125,7 @@ export class ScoringPipeline {
     if (modelOk && anyInTime) {
       try {
         by = await this.#deps.model.score(rows, txs.length, scores, challengerScores);
+        this.#deps.onScored?.(rows, txs.length, by.champion);
       } catch (error) {
         modelOk = false;
         this.#deps.onModelError?.(error);
@@ -119,6 +134,7 @@ export class ScoringPipeline {
 
     const decidedAt = this.#deps.nowMs();
     const policy = this.#deps.policyFor(by.champion);
+    const explainer = this.#explainTop > 0 ? by.champion.explainer : null;
     for (let k = 0; k < txs.length; k++) {
       const i = slots[k]!;
       const record = records[i]!;
@@ -142,6 +158,10 @@ export class ScoringPipeline {
         challenger:
           scored && by.challenger !== null && !Number.isNaN(challengerScore)
             ? { modelVersion: by.challenger.version, score: challengerScore }
+            : null,
+        explanation:
+          explainer !== null && scored && (this.#explainApprovals || verdict.action !== 'APPROVE')
+            ? explainRow(explainer, by.champion.featureNames, rows, k * width, this.#explainTop, this.#scratch)
             : null,
       };
       let value: Buffer;

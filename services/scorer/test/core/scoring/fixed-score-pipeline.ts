@@ -9,6 +9,8 @@ const MODEL: ModelInfo = {
   featureNames: ['zero'],
   featureSpecVersion: '1',
   trainingDataDigest: '',
+  driftReference: null,
+  explainer: null,
   thresholds: { review: 0.5, decline: 0.9 },
 };
 

@@ -8,6 +8,8 @@ const info: ModelInfo = {
   featureNames: ['a', 'b'],
   featureSpecVersion: '1',
   trainingDataDigest: '',
+  driftReference: null,
+  explainer: null,
   thresholds: { review: 0.5, decline: 0.9 },
 };
 

@@ -70,6 +70,8 @@ async function servedRows(events: SimEvent[], spec: FeatureSpec, timing: LabelTi
       featureNames: spec.features.map((f) => f.name),
       featureSpecVersion: spec.version,
       trainingDataDigest: '',
+      driftReference: null,
+      explainer: null,
       thresholds: { review: 0.5, decline: 0.9 },
     },
     score(rows, n, out) {

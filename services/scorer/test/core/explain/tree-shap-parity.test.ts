@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import { gunzipSync } from 'node:zlib';
+import { marginOf, TreeShap } from '../../../src/core/explain/tree-shap.ts';
+import { readOnnxMetadata } from '../../../src/model/onnx-metadata.ts';
+import { readTreeEnsemble } from '../../../src/model/onnx-trees.ts';
+
+const MODEL = new URL('../../../../../model/fraud-model.onnx', import.meta.url);
+const GOLDEN = new URL('../../../../../model/golden/contributions.json.gz', import.meta.url);
+
+interface Golden {
+  feature_names: string[];
+  rows: number[][];
+  /** Per row: one per feature, then LightGBM's expected value. */
+  contributions: number[][];
+  margins: number[];
+}
+
+const TOLERANCE = 1e-5;
+
+test("TreeSHAP over the shipped model's ONNX trees equals LightGBM's pred_contrib on 10,000 rows to 1e-5", () => {
+  const bytes = readFileSync(MODEL);
+  const golden = JSON.parse(gunzipSync(readFileSync(GOLDEN)).toString('utf8')) as Golden;
+  const width = golden.feature_names.length;
+  const counts: unknown = JSON.parse(readOnnxMetadata(bytes).get('tree_node_counts')!);
+  const shap = new TreeShap(readTreeEnsemble(bytes, width, counts));
+  assert.ok(golden.rows.length >= 10_000, `${golden.rows.length} rows`);
+
+  const row = new Float32Array(width);
+  const phi = new Float64Array(width);
+  let worst = { diff: 0, row: -1, column: -1 };
+  let worstMargin = 0;
+  let worstSum = 0;
+  golden.rows.forEach((values, r) => {
+    row.set(values);
+    const margin = shap.explain(row, 0, phi);
+    const expected = golden.contributions[r]!;
+    for (let f = 0; f <= width; f++) {
+      const diff = Math.abs((f < width ? phi[f]! : shap.expected) - expected[f]!);
+      if (diff > worst.diff) worst = { diff, row: r, column: f };
+    }
+    // Contributions plus the expected value are the margin: LightGBM's, and the ONNX trees' own.
+    worstMargin = Math.max(worstMargin, Math.abs(margin - golden.margins[r]!));
+    worstSum = Math.max(worstSum, Math.abs(margin - marginOf(shap.trees, row, 0)));
+  });
+  assert.ok(worst.diff <= TOLERANCE, `row ${worst.row} column ${worst.column}: off by ${worst.diff}`);
+  assert.ok(worstMargin <= TOLERANCE, `margin off LightGBM's by ${worstMargin}`);
+  assert.ok(worstSum <= 1e-9, `contributions + expected value off the trees' margin by ${worstSum}`);
+  console.log(
+    `worst contribution diff ${worst.diff.toExponential(2)}, margin ${worstMargin.toExponential(2)}, sum ${worstSum.toExponential(2)}`,
+  );
+});
