@@ -131,7 +131,10 @@ export class ScorerService {
     const { codecs, features, batcher, pipeline, policyFor } = composeScoring(config, spec, model, {
       nowMs,
       trackChanges: true,
-      onDecided: (decision) => quality.record(decision),
+      onDecided: (decision) => {
+        quality.record(decision);
+        metrics.decided(decision);
+      },
       onScored: (rows, count, champion) => {
         if (champion !== driftChampion) drift.setReference(champion.version, (driftChampion = champion).driftReference);
         drift.observe(rows, count);

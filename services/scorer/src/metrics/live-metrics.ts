@@ -1,8 +1,9 @@
 import { ACTIONS } from '../../../../schemas/src/types.ts';
 import type { DriftReport } from '../core/quality/feature-drift.ts';
 import type { QualityReport } from '../core/quality/live-quality.ts';
-import type { Action } from '../../../../schemas/src/types.ts';
+import type { Action, Decision } from '../../../../schemas/src/types.ts';
 import { initHistogramRuntime } from './hdr.ts';
+import { ExplainedDeclines } from './explained-declines.ts';
 import { HistoryRing } from './history-ring.ts';
 import { LatencyHistogram } from './latency-histogram.ts';
 import type { HistogramWindow } from './latency-histogram.ts';
@@ -78,6 +79,8 @@ export class LiveMetrics implements ScorerMetrics, SnapshotSource {
   #challengerMicros = 0;
   #quality: QualityReport | null = null;
   #drift: (() => DriftReport) | null = null;
+  readonly #explained = new ExplainedDeclines();
+  #explanations = 0;
   #interval = { index: 0, startedAt: 0, endedAt: 0 };
   #throughput = { inPerSecond: 0, outPerSecond: 0 };
   #intervalStartedAt: number;
@@ -190,6 +193,13 @@ export class LiveMetrics implements ScorerMetrics, SnapshotSource {
     this.#drift = report;
   }
 
+  /** A decision made: explanations are counted, and the explained declines kept for the dashboard. */
+  decided(decision: Decision): void {
+    if (decision.explanation === null) return;
+    this.#explanations++;
+    this.#explained.record(decision);
+  }
+
   challengerCall(outcome: ChallengerOutcome, rows: number, micros: number): void {
     this.#challengerRows[outcome] += rows;
     if (micros > 0) this.#challengerMicros += micros;
@@ -279,6 +289,8 @@ export class LiveMetrics implements ScorerMetrics, SnapshotSource {
       },
       quality: this.#quality,
       drift: this.#drift?.() ?? null,
+      explanations: this.#explanations,
+      explainedDeclines: this.#explained.snapshot(),
       intervalMs: this.intervalMs,
       interval: { ...this.#interval },
       latency: mapLatencies((name) => ({ cumulative: window(name, 'cumulative'), interval: window(name, 'interval') })),

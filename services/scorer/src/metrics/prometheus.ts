@@ -274,6 +274,12 @@ const FAMILIES: readonly Family[] = [
           ],
   },
   {
+    type: 'counter',
+    name: 'explanations_total',
+    help: "Decisions that carried the model's TreeSHAP explanation (REVIEW and DECLINE ones it scored, by default).",
+    samples: (s) => [[{}, s.explanations]],
+  },
+  {
     type: 'gauge',
     name: 'feature_psi',
     help:

@@ -1,6 +1,7 @@
 import type { Action } from '../../../../schemas/src/types.ts';
 import type { DriftReport } from '../core/quality/feature-drift.ts';
 import type { QualityReport } from '../core/quality/live-quality.ts';
+import type { ExplainedDeclinesSnapshot } from './explained-declines.ts';
 import type { DistributionPoint, HistogramStats } from './histogram-stats.ts';
 import type {
   ChallengerOutcome,
@@ -40,6 +41,10 @@ export interface LatencySnapshot {
   quality: QualityReport | null;
   /** Live feature rows against the champion's training rows, per feature (null: no drift source). */
   drift: DriftReport | null;
+  /** Decisions that carried an explanation since start. */
+  explanations: number;
+  /** The latest DECLINE decisions with their explanations, and the features that drive them. */
+  explainedDeclines: ExplainedDeclinesSnapshot;
   intervalMs: number;
   /**
    * The last completed interval, which the `interval` windows, `throughput` and the newest `history` entry

@@ -132,6 +132,10 @@ test(
         QUALITY_INTERVAL_MS: '300',
         // The test's event times span 10 hours: decisions older than 5 hours count as labelled.
         QUALITY_LABEL_DELAY_MS: '18000000',
+        // Every decision a DECLINE, so each carries an explanation; drift from the first hundred rows.
+        REVIEW_THRESHOLD: '0',
+        DECLINE_THRESHOLD: '0',
+        DRIFT_MIN_ROWS: '100',
       },
       [],
     );
@@ -262,6 +266,26 @@ test(
       assert.equal(final.cells[testId]!.text, integer.format(value), `${testId} as text`);
     }
     assert.equal(final.cells['connection']?.text, 'live');
+
+    // Drift: the page lists the features of largest PSI as the API ranks them.
+    const drift = settled.drift!;
+    assert.equal(drift.rows, GOOD);
+    assert.equal(drift.features.length, 34);
+    assertCell(final, 'drift-window', GOOD);
+    for (let i = 0; i < 8; i++) {
+      assertCell(final, `drift-${i}-feature`, drift.features[i]!.name);
+      assertCell(final, `drift-${i}-psi`, drift.features[i]!.psi);
+    }
+    // Seventeen cards at one terminal are nothing like the training rows: the top features have drifted.
+    assert.ok(drift.features[0]!.psi > 0.25, `top PSI ${drift.features[0]!.psi}`);
+    // Explained declines: every decision, the newest first with its top feature, and the drivers.
+    const explained = settled.explainedDeclines;
+    assert.equal(explained.total, GOOD);
+    assertCell(final, 'explained-total', GOOD);
+    explained.latest.forEach((d, i) => assertCell(final, `explained-${i}`, d.contributions[0]!.feature));
+    assert.equal(explained.latest.length, 8);
+    assertCell(final, 'driver-0', explained.drivers[0]!.feature);
+    assert.match(final.cells['explained-0']!.text, /^\w+ = \S+ \([+−]\d+\.\d\d\)/);
 
     // Live quality fills as fraud reports arrive: every decision counted, none reported yet, then every 20th.
     assert.equal(final.cells['quality-champion-rows']?.value, String(GOOD));

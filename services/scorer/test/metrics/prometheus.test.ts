@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { TestContext } from 'node:test';
+import { sampleDecision } from '../../../../schemas/test/fixtures.ts';
+import { FeatureDriftMonitor, parseDriftReference, populationStability } from '../../src/core/quality/feature-drift.ts';
 import { LiveMetrics } from '../../src/metrics/live-metrics.ts';
 import { createMetricsRegistry } from '../../src/metrics/prometheus.ts';
 import { parsePrometheusText } from './prometheus-text.ts';
@@ -48,6 +50,35 @@ test('counters, lag and model version are scraped from the live metrics', async 
   assert.equal(value(families, 'scorer_challenger_rows_total', { outcome: 'paused' }), 32);
   assert.equal(value(families, 'scorer_challenger_rows_total', { outcome: 'failed' }), 0);
   assert.equal(value(families, 'scorer_challenger_seconds_total'), 0.0015);
+});
+
+test('feature drift and explanations are scraped: PSI per feature, the rows behind it, explanations counted', async (t) => {
+  const reference = parseDriftReference(
+    JSON.stringify({ rows: 4, features: [{ name: 'amount', edges: [10], counts: [2, 2] }] }),
+    ['amount'],
+  );
+  const drift = new FeatureDriftMonitor(1, { windowRows: 10, minRows: 2 });
+  drift.setReference('v7', reference);
+  drift.observe(Float32Array.of(5, 5, 5, 50), 4);
+  let families = await scrape(t, () => {});
+  assert.deepEqual(families.get('scorer_feature_psi')?.samples, [], 'no drift source, no samples');
+  families = await scrape(t, (m) => {
+    m.setDriftSource(() => drift.report());
+    const explanation = {
+      expectedValue: -4,
+      margin: 1,
+      contributions: [{ feature: 'amount', value: 5, contribution: 2 }],
+    };
+    m.decided(sampleDecision({ action: 'DECLINE', explanation }));
+    m.decided(sampleDecision({ action: 'REVIEW', explanation }));
+    m.decided(sampleDecision({ action: 'APPROVE' }));
+  });
+  assert.equal(families.get('scorer_feature_psi')?.type, 'gauge');
+  assert.equal(value(families, 'scorer_feature_psi', { feature: 'amount' }), populationStability([2, 2], 4, [3, 1], 4));
+  assert.equal(value(families, 'scorer_feature_drift_rows', { what: 'live' }), 4);
+  assert.equal(value(families, 'scorer_feature_drift_rows', { what: 'window' }), 10);
+  assert.equal(value(families, 'scorer_feature_drift_rows', { what: 'reference' }), 4);
+  assert.equal(value(families, 'scorer_explanations_total'), 2);
 });
 
 test('degraded decisions are counted by reason, every reason from 0, and sum to every degraded decision', async (t) => {

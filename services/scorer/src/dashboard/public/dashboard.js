@@ -18,6 +18,7 @@ import {
   formatRate,
   formatUptime,
 } from './format.js';
+import { renderDrift, renderExplained, renderQuality } from './model-panels.js';
 
 const LATENCIES = [
   {
@@ -165,62 +166,8 @@ function render(s) {
   );
   renderGroup(s);
   renderQuality(s.quality);
-}
-
-const QUALITY_FIGURES = [
-  ['rows', 'Decisions', formatCount],
-  ['frauds', 'Reported fraud', formatCount],
-  ['declineRecall', 'DECLINE recall', formatShare],
-  ['declinePrecision', 'DECLINE precision', formatShare],
-  ['flaggedRecall', 'DECLINE+REVIEW recall', formatShare],
-  ['flaggedPrecision', 'DECLINE+REVIEW precision', formatShare],
-  ['falsePositiveRate', 'False-positive rate', formatShare],
-  ['averagePrecision', 'Average precision', formatShare],
-  ['cardPrecisionAtK', 'Card precision@100 / day', formatShare],
-  ['labelledShare', 'Window labelled', formatShare],
-];
-
-/** Champion and challenger side by side: a column per model, a row per figure; cells quality-<role>-<figure>. */
-function renderQuality(q) {
-  const note = byTestId('quality-window');
-  if (!q || !q.window) {
-    note.textContent = 'No decisions yet.';
-    $('#quality-head').replaceChildren();
-    $('#quality-rows').replaceChildren();
-    return;
-  }
-  const days = (ms) => `${+(ms / 86_400_000).toFixed(2)} days`;
-  note.textContent =
-    `Event time ${new Date(q.window.start).toISOString().slice(0, 16)} – ${new Date(q.window.end).toISOString().slice(0, 16)} ` +
-    `(${days(q.windowMs)}); fraud reports take about ${days(q.labelDelayMs)}, so the newest decisions are not labelled yet.`;
-  note.dataset.value = String(q.window.end);
-  const head = document.createElement('tr');
-  head.append(document.createElement('th'));
-  for (const m of q.models) {
-    const th = document.createElement('th');
-    th.textContent = `${m.role} · ${m.version}`;
-    head.append(th);
-  }
-  $('#quality-head').replaceChildren(head);
-  const rows = QUALITY_FIGURES.map(([key, label, format]) => {
-    const tr = document.createElement('tr');
-    const th = document.createElement('th');
-    th.textContent = label;
-    tr.append(th);
-    for (const m of q.models) {
-      const td = document.createElement('td');
-      td.dataset.testid = `quality-${m.role}-${key}`;
-      td.dataset.value = m[key] === null ? '' : String(m[key]);
-      td.textContent = m[key] === null ? '–' : format(m[key]);
-      tr.append(td);
-    }
-    return tr;
-  });
-  $('#quality-rows').replaceChildren(...rows);
-}
-
-function formatShare(x) {
-  return `${(100 * x).toFixed(1)}%`;
+  renderDrift(s.drift);
+  renderExplained(s.explainedDeclines);
 }
 
 function renderGroup(s) {
