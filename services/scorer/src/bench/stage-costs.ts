@@ -2,9 +2,10 @@
  * CPU cost per transaction of each stage of the scorer, without Kafka, on simulated transactions already
  * Avro-encoded as they sit on the topic: decode, validate, features, model (per row, at batch 64 and 1), policy,
  * encode, and the whole pipeline step (ScoringPipeline with the MicroBatcher and the real ONNX model), without and
- * with a challenger (a second ONNX session of the same model under another version) in the same pass.
+ * with a challenger (a second ONNX session of the same model under another version) in the same pass, and
+ * the explanation of one row (TreeSHAP) with the whole step with explanations on flagged decisions and off.
  * Run: node --import tsx services/scorer/src/bench/stage-costs.ts [--count 100000] [--days 30]
- *        [--batch1-rows 20000] [--passes 3] [--warmup 20000]   (--help: the flags)
+ *        [--batch1-rows 20000] [--explain-rows 5000] [--passes 3] [--warmup 20000]   (--help: the flags)
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -33,6 +34,7 @@ interface Options {
   readonly batch1Rows: number;
   readonly passes: number;
   readonly warmup: number;
+  readonly explainRows: number;
 }
 
 const COMMAND = {
@@ -47,6 +49,11 @@ const COMMAND = {
       meaning: 'rows of the model at batch 1 (at least 100, at most --count)',
     },
     passes: { value: 'N', default: '3', meaning: 'measured passes (at least 1)' },
+    'explain-rows': {
+      value: 'N',
+      default: '5000',
+      meaning: 'rows explained by the explain stage, whatever their verdict (at least 100, at most --count)',
+    },
     warmup: {
       value: 'N',
       default: '20000',
@@ -65,6 +72,7 @@ function options(argv: readonly string[]): Options {
     batch1Rows: Math.min(flags.int('batch1-rows', 100, MAX), count),
     passes: flags.int('passes', 1, MAX),
     warmup: Math.min(flags.int('warmup', 1000, MAX), count),
+    explainRows: Math.min(flags.int('explain-rows', 100, MAX), count),
   };
 }
 
@@ -78,6 +86,7 @@ async function pass(
   o: Options,
   n: number,
   time: (items: number, body: () => unknown) => Promise<Cost>,
+  flagged: number[],
 ): Promise<{ costs: Map<string, Cost>; overBudget: number }> {
   const costs = new Map<string, Cost>();
   costs.set('decode (framing + Avro)', await time(n, () => runner.decode()));
@@ -88,6 +97,9 @@ async function pass(
   costs.set('encode (decision, Avro + framing)', await time(n, () => runner.encode()));
   const rows1 = Math.min(o.batch1Rows, n);
   costs.set('model, batch 1 (per row)', await time(rows1, () => runner.model(1, rows1)));
+  const explained = Math.min(o.explainRows, n);
+  costs.set(EXPLAIN, await time(explained, () => runner.explain(explained)));
+  flagged.push(runner.flagged());
   runner.preparePipeline();
   // The pipeline without and with a challenger twice each per pass, in the order A B B A, and each row the mean
   // of its two: a machine that gets busier or quieter during the pass then weighs on both alike.
@@ -121,6 +133,19 @@ async function pass(
   const a2 = await withoutChallenger();
   costs.set(PIPELINE, meanCost(a1, a2));
   costs.set(PIPELINE_CHALLENGER, meanCost(b1, b2));
+  // Explanations (on REVIEW and DECLINE, as configured) against none, A B B A again.
+  const withoutExplanations = async () => {
+    let run: PipelineRun | undefined;
+    const cost = await time(n, async () => (run = await runner.pipeline({ explain: false })));
+    if (run?.decided !== n) throw new Error(`the pipeline without explanations decided ${run?.decided} of ${n}`);
+    return cost;
+  };
+  const c1 = await withoutChallenger();
+  const d1 = await withoutExplanations();
+  const d2 = await withoutExplanations();
+  const c2 = await withoutChallenger();
+  costs.set(PIPELINE_EXPLAINED, meanCost(c1, c2));
+  costs.set(PIPELINE_UNEXPLAINED, meanCost(d1, d2));
   return { costs, overBudget };
 }
 
@@ -130,6 +155,9 @@ function meanCost(a: Cost, b: Cost): Cost {
 
 const PIPELINE = 'whole pipeline step (ScoringPipeline, MicroBatcher 64 rows/1 ms, ONNX)';
 const PIPELINE_CHALLENGER = 'whole pipeline step with a challenger (a second ONNX session, same trees)';
+const PIPELINE_EXPLAINED = 'whole pipeline step again (explanations on REVIEW and DECLINE)';
+const PIPELINE_UNEXPLAINED = 'whole pipeline step, explanations off';
+const EXPLAIN = 'explain (TreeSHAP + top features, per explained row)';
 
 /**
  * The shipped model under another `model_version` (`withOnnxMetadata`), loaded as a second session: a
@@ -178,15 +206,22 @@ async function main(): Promise<number> {
 
     const gc = collectGarbage();
     const started = performance.now();
-    await pass(new StageRunner(deps, o.warmup), o, o.warmup, async (items, body) => {
-      await body();
-      return { cpuNs: 0, wallNs: 0, items };
-    });
+    await pass(
+      new StageRunner(deps, o.warmup),
+      o,
+      o.warmup,
+      async (items, body) => {
+        await body();
+        return { cpuNs: 0, wallNs: 0, items };
+      },
+      [],
+    );
+    const flagged: number[] = [];
     const passes: Map<string, Cost>[] = [];
     const overBudget: number[] = [];
     for (let p = 0; p < o.passes; p++) {
       const timed = (items: number, body: () => unknown) => measure(items, gc, body);
-      const measured = await pass(new StageRunner(deps, o.count), o, o.count, timed);
+      const measured = await pass(new StageRunner(deps, o.count), o, o.count, timed, flagged);
       passes.push(measured.costs);
       overBudget.push(measured.overBudget);
     }
@@ -196,6 +231,7 @@ async function main(): Promise<number> {
       wallNs: passes.map((costs) => costs.get(stage)!.wallNs),
       inSum: IN_SUM.has(stage.split(' (')[0]!),
       ...(stage === PIPELINE_CHALLENGER ? { against: PIPELINE } : {}),
+      ...(stage === PIPELINE_EXPLAINED ? { against: PIPELINE_UNEXPLAINED } : {}),
     }));
     const loadAfter = loadavg();
     const fmt = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
@@ -205,6 +241,7 @@ async function main(): Promise<number> {
         `load average before ${fmt(loadBefore)}, after ${fmt(loadAfter)}\n`,
     );
     console.log(stageTable(results));
+    console.log(`\nexplained (REVIEW or DECLINE) per pass: ${flagged.map((f) => `${f} of ${o.count}`).join(', ')}`);
     console.log(
       `\nchallenger: scored every row of every measured pass; its calls over the service's default budget ` +
         `(counted, not paused here), per pass: ${overBudget.join(', ')}`,

@@ -12,6 +12,7 @@ import type { ChallengerOutcome } from '../core/scoring/micro-batcher.ts';
 import type { InRecord } from '../core/scoring/records.ts';
 import { validateTransaction } from '../core/validate.ts';
 import type { ScorerConfig } from '../config.ts';
+import { explainRow } from '../core/explain/top-contributions.ts';
 import { composeScoring } from '../scoring-core.ts';
 import type { BenchInput } from './bench-input.ts';
 
@@ -96,6 +97,27 @@ export class StageRunner {
     }
   }
 
+  /**
+   * The champion's explanation (TreeSHAP, the configured top features) of the first `rows` rows, whatever their
+   * verdict; returns how many were explained (0 for a model without node counts).
+   */
+  explain(rows: number): number {
+    const explainer = this.#deps.model.info.explainer;
+    if (explainer === null) return 0;
+    const { featureNames } = this.#deps.model.info;
+    const scratch = new Float64Array(this.#width);
+    const top = Math.max(1, this.#deps.config.explain.top);
+    for (let i = 0; i < rows; i++) explainRow(explainer, featureNames, this.#rows, i * this.#width, top, scratch);
+    return rows;
+  }
+
+  /** Rows the policy flagged (REVIEW or DECLINE): the ones the service explains. */
+  flagged(): number {
+    let n = 0;
+    for (let i = 0; i < this.#n; i++) if (this.#verdicts[i]!.action !== 'APPROVE') n++;
+    return n;
+  }
+
   policy(): void {
     const policy = this.#deps.policy;
     for (let i = 0; i < this.#n; i++) this.#verdicts[i] = decide(this.#scores[i]!, this.#rows, i * this.#width, policy);
@@ -143,11 +165,16 @@ export class StageRunner {
   /**
    * The whole step of one partition without Kafka: the service's scoring core (`composeScoring`: ScoringPipeline
    * over the MicroBatcher and the real model, as configured, each model call timed as the service times it) over
-   * chunks of 256 records; with `challenger`, the deps' challenger shadows the model. Returns the decisions that
+   * chunks of 256 records; with `challenger`, the deps' challenger shadows the model; `explain: false` turns
+   * explanations off (they are as configured otherwise). Returns the decisions that
    * were not degraded and the rows of each challenger outcome.
    */
-  async pipeline(options: { readonly challenger?: boolean } = {}): Promise<PipelineRun> {
-    const { config, spec, model, input } = this.#deps;
+  async pipeline(options: { readonly challenger?: boolean; readonly explain?: boolean } = {}): Promise<PipelineRun> {
+    const { spec, model, input } = this.#deps;
+    const config =
+      options.explain === false
+        ? { ...this.#deps.config, explain: { ...this.#deps.config.explain, top: 0 } }
+        : this.#deps.config;
     const rows: Record<ChallengerOutcome, number> = { scored: 0, failed: 0, slow: 0, paused: 0 };
     let overBudget = 0;
     const timing = {
