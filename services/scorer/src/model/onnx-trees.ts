@@ -1,7 +1,7 @@
 // The tree ensemble of an ONNX model, read from the file for TreeSHAP (onnxruntime-node does not expose it):
 // ModelProto.graph = 7; GraphProto.node = 1; NodeProto.op_type = 4, .attribute = 5; AttributeProto.name = 1,
 // .s = 4, .floats = 7, .ints = 8, .strings = 9 (repeated numbers packed or not: both are read).
-import type { TreeEnsemble } from '../core/explain/tree-shap.ts';
+import type { TreeEnsemble } from '../core/explain/tree-ensemble.ts';
 import { readVarint, scanFields, WIRE_I32, WIRE_LEN, WIRE_VARINT } from './protobuf.ts';
 
 const GRAPH = 7;

@@ -1,206 +1,226 @@
 /**
- * Exact path-dependent TreeSHAP (Lundberg et al. 2018, Algorithm 2, as LightGBM's `pred_contrib` runs it) over a
- * tree ensemble in flat arrays: per feature, its signed contribution to the model's margin (log-odds), so that
- * the expected value plus all contributions is the margin of the row. Node weights are training-row counts.
+ * Exact path-dependent TreeSHAP over a tree ensemble: per feature, its signed contribution to the model's margin
+ * (log-odds), so that the expected value plus all contributions is the margin of the row; node weights are
+ * training-row counts, as in LightGBM's `pred_contrib`.
+ *
+ * Tables are built once per model (`leaf-paths.ts`), so a row costs a comparison per split and a few lookups:
+ * a small tree (at most `maxTreeBranches` splits: all of them with the shipped 7-leaf trees) has one table over
+ * every combination of its split outcomes; a larger one a table per leaf over the row's agreement with its path.
  */
+import { fillLeafTable, leafPaths } from './leaf-paths.ts';
+import type { LeafPath } from './leaf-paths.ts';
+import { expectedValue } from './tree-ensemble.ts';
+import type { TreeEnsemble } from './tree-ensemble.ts';
 
-/** A binary tree ensemble, nodes in flat arrays (one index space for all trees); a leaf has no children. */
-export interface TreeEnsemble {
-  readonly features: number;
-  /** The root node of each tree. */
-  readonly roots: Int32Array;
-  /** Split feature (-1 for a leaf). */
-  readonly feature: Int32Array;
-  /** x <= threshold goes to `yes`, else `no` (NaN goes to `yes` where `missingYes` is 1). */
-  readonly threshold: Float64Array;
-  readonly yes: Int32Array;
-  readonly no: Int32Array;
-  readonly missingYes: Uint8Array;
-  /** Leaf value in margin space (0 for a branch). */
-  readonly value: Float64Array;
-  /** Training rows that reached the node. */
-  readonly count: Float64Array;
-  /** Deepest path, in splits. */
-  readonly maxDepth: number;
+/** A tree of at most this many splits gets one table of 2^splits rows (unless configured lower). */
+export const DEFAULT_MAX_TREE_BRANCHES = 10;
+/** Per-leaf tables hold 2^d · d numbers for d unique features on the path: bounded per path and in all. */
+export const MAX_PATH_FEATURES = 12;
+export const MAX_TABLE_ENTRIES = 2 ** 24;
+
+export interface TreeShapOptions {
+  /** Trees of up to this many splits (0–12) are tabled whole; default DEFAULT_MAX_TREE_BRANCHES. */
+  readonly maxTreeBranches?: number;
 }
 
-/** 1 / k for the path lengths TreeSHAP divides by (trees are at most 64 deep: `readTreeEnsemble` checks). */
-const RECIPROCAL = Float64Array.from({ length: 66 }, (_, k) => (k === 0 ? 0 : 1 / k));
-
-/** The expected margin of the ensemble: per tree, its leaf values weighted by their training rows. */
-export function expectedValue(trees: TreeEnsemble): number {
-  let sum = 0;
-  for (const root of trees.roots) sum += expectedOf(trees, root);
-  return sum;
-}
-
-function expectedOf(trees: TreeEnsemble, node: number): number {
-  if (trees.feature[node]! < 0) return trees.value[node]!;
-  const yes = trees.yes[node]!;
-  const no = trees.no[node]!;
-  return (trees.count[yes]! * expectedOf(trees, yes) + trees.count[no]! * expectedOf(trees, no)) / trees.count[node]!;
-}
-
-/** The margin the ensemble gives a row (the sum of the leaves it reaches). */
-export function marginOf(trees: TreeEnsemble, row: Float32Array, offset: number): number {
-  let sum = 0;
-  for (const root of trees.roots) {
-    let node = root;
-    while (trees.feature[node]! >= 0)
-      node = goesYes(trees, node, row[offset + trees.feature[node]!]!) ? trees.yes[node]! : trees.no[node]!;
-    sum += trees.value[node]!;
+/** Growable flat tables: the offsets of each part, and the entries. */
+class Tables {
+  readonly starts: number[] = [0];
+  size = 0;
+  add(entries: number): number {
+    const at = this.size;
+    this.size += entries;
+    if (this.size > MAX_TABLE_ENTRIES) {
+      throw new Error(`the explanation tables would hold over ${MAX_TABLE_ENTRIES} numbers`);
+    }
+    this.starts.push(this.size);
+    return at;
   }
-  return sum;
 }
 
-function goesYes(trees: TreeEnsemble, node: number, x: number): boolean {
-  return Number.isNaN(x) ? trees.missingYes[node] === 1 : x <= trees.threshold[node]!;
-}
-
-/**
- * TreeSHAP for one ensemble, with its path buffers allocated once: `explain` is then allocation-free. Not
- * re-entrant (one call at a time, as the pipeline makes them).
- */
+/** TreeSHAP for one ensemble. `explain` allocates nothing and is not re-entrant (the pipeline calls it in turn). */
 export class TreeShap {
   readonly trees: TreeEnsemble;
   /** The ensemble's expected margin: what the contributions are relative to. */
   readonly expected: number;
-  // The path of unique features, one segment per depth (each call copies its parent's into the next segment).
-  readonly #pathFeature: Int32Array;
-  readonly #pathZero: Float64Array;
-  readonly #pathOne: Float64Array;
-  readonly #pathWeight: Float64Array;
+  // Every branch (split) of every tree, tree by tree: feature, threshold, NaN direction; and the row's outcome.
+  readonly #branchFeature: Int32Array;
+  readonly #branchThreshold: Float64Array;
+  readonly #branchMissingYes: Uint8Array;
+  readonly #goes: Uint8Array;
+  // Tabled trees: their first branch and branch count, their features [featureStart[t], featureStart[t+1]) and their table.
+  readonly #treeBranch: Int32Array;
+  readonly #treeBranchCount: Int32Array;
+  readonly #treeFeatureStart: Int32Array;
+  readonly #treeFeature: Int32Array;
+  readonly #treeTableStart: Int32Array;
+  readonly #treeTable: Float64Array;
+  // Leaves of the other trees: their splits (branch, direction, bit), path features and table likewise.
+  readonly #leafSplitStart: Int32Array;
+  readonly #splitBranch: Int32Array;
+  readonly #splitYes: Uint8Array;
+  readonly #splitBit: Int32Array;
+  readonly #leafFeatureStart: Int32Array;
+  readonly #leafFeature: Int32Array;
+  readonly #leafTableStart: Int32Array;
+  readonly #leafTable: Float64Array;
 
-  constructor(trees: TreeEnsemble) {
+  constructor(trees: TreeEnsemble, options: TreeShapOptions = {}) {
+    const maxTreeBranches = options.maxTreeBranches ?? DEFAULT_MAX_TREE_BRANCHES;
+    if (!(Number.isInteger(maxTreeBranches) && maxTreeBranches >= 0 && maxTreeBranches <= 12)) {
+      throw new RangeError('maxTreeBranches must be an integer in 0..12');
+    }
     this.trees = trees;
     this.expected = expectedValue(trees);
-    const slots = ((trees.maxDepth + 2) * (trees.maxDepth + 3)) / 2;
-    this.#pathFeature = new Int32Array(slots);
-    this.#pathZero = new Float64Array(slots);
-    this.#pathOne = new Float64Array(slots);
-    this.#pathWeight = new Float64Array(slots);
+    const { leaves, branches } = leafPaths(trees);
+    const allBranches = branches.flat();
+    const branchIndex = new Map(allBranches.map((node, b) => [node, b]));
+    this.#branchFeature = Int32Array.from(allBranches, (node) => trees.feature[node]!);
+    this.#branchThreshold = Float64Array.from(allBranches, (node) => trees.threshold[node]!);
+    this.#branchMissingYes = Uint8Array.from(allBranches, (node) => trees.missingYes[node]!);
+    this.#goes = new Uint8Array(allBranches.length);
+
+    const byTree = branches.map((): LeafPath[] => []);
+    for (const leaf of leaves) byTree[leaf.tree]!.push(leaf);
+    const tabled = branches.map((own) => own.length <= maxTreeBranches);
+
+    // Per-leaf tables of every leaf path (tabled trees' ones only while their tree table is summed from them).
+    const leafTable = (leaf: LeafPath): Float64Array => {
+      const d = leaf.features.length;
+      if (d > MAX_PATH_FEATURES)
+        throw new Error(`a path splits on ${d} distinct features (at most ${MAX_PATH_FEATURES})`);
+      const table = new Float64Array(d * 2 ** d);
+      fillLeafTable(leaf, trees.value[leaf.leaf]!, table, 0);
+      return table;
+    };
+
+    const treeFeatures: number[][] = [];
+    const treeTables: Float64Array[] = [];
+    const treeSizes = new Tables();
+    const untabled: { leaf: LeafPath; table: Float64Array }[] = [];
+    const leafSizes = new Tables();
+    branches.forEach((own, t) => {
+      if (!tabled[t]) {
+        for (const leaf of byTree[t]!) {
+          const table = leafTable(leaf);
+          leafSizes.add(table.length);
+          untabled.push({ leaf, table });
+        }
+      } else {
+        const features = [...new Set(own.map((node) => trees.feature[node]!))];
+        const u = features.length;
+        const table = new Float64Array(u * 2 ** own.length);
+        treeSizes.add(table.length);
+        const local = new Map(own.map((node, i) => [node, i]));
+        for (const leaf of byTree[t]!) {
+          const d = leaf.features.length;
+          if (d === 0) continue;
+          const part = leafTable(leaf);
+          const column = leaf.features.map((f) => features.indexOf(f));
+          for (let combo = 0; combo < 2 ** own.length; combo++) {
+            let agrees = (1 << d) - 1;
+            for (const s of leaf.splits) {
+              if (((combo >> local.get(s.node)!) & 1) !== (s.yes ? 1 : 0)) agrees &= ~(1 << s.position);
+            }
+            for (let p = 0; p < d; p++) table[combo * u + column[p]!]! += part[agrees * d + p]!;
+          }
+        }
+        treeFeatures.push(features);
+        treeTables.push(table);
+      }
+    });
+
+    // A tabled tree's branches are contiguous in the branch order (tree by tree): its first and how many.
+    const tabledBranches = branches.filter((_, t) => tabled[t]);
+    this.#treeBranch = Int32Array.from(tabledBranches, (own) => (own.length === 0 ? 0 : branchIndex.get(own[0]!)!));
+    this.#treeBranchCount = Int32Array.from(tabledBranches, (own) => own.length);
+    this.#treeFeatureStart = Int32Array.from(cumulative(treeFeatures.map((f) => f.length)));
+    this.#treeFeature = Int32Array.from(treeFeatures.flat());
+    this.#treeTableStart = Int32Array.from(treeSizes.starts);
+    this.#treeTable = concat(treeTables, treeSizes.size);
+
+    const splits = untabled.flatMap(({ leaf }) => leaf.splits);
+    this.#leafSplitStart = Int32Array.from(cumulative(untabled.map(({ leaf }) => leaf.splits.length)));
+    this.#splitBranch = Int32Array.from(splits, (s) => branchIndex.get(s.node)!);
+    this.#splitYes = Uint8Array.from(splits, (s) => (s.yes ? 1 : 0));
+    this.#splitBit = Int32Array.from(splits, (s) => 1 << s.position);
+    this.#leafFeatureStart = Int32Array.from(cumulative(untabled.map(({ leaf }) => leaf.features.length)));
+    this.#leafFeature = Int32Array.from(untabled.flatMap(({ leaf }) => leaf.features));
+    this.#leafTableStart = Int32Array.from(leafSizes.starts);
+    this.#leafTable = concat(
+      untabled.map(({ table }) => table),
+      leafSizes.size,
+    );
   }
 
   /** Contributions of row[offset..offset+features) into out[0..features) (overwritten); returns the margin. */
   explain(row: Float32Array, offset: number, out: Float64Array): number {
-    out.fill(0, 0, this.trees.features);
-    for (const root of this.trees.roots) this.#recurse(row, offset, out, root, 0, 0, 1, 1, -1);
+    const width = this.trees.features;
+    out.fill(0, 0, width);
+    const goes = this.#goes;
+    const feature = this.#branchFeature;
+    const threshold = this.#branchThreshold;
+    const missingYes = this.#branchMissingYes;
+    for (let b = 0; b < goes.length; b++) {
+      const x = row[offset + feature[b]!]!;
+      // goesYes without the call: x <= t, or NaN (x !== x) where NaN goes yes.
+      goes[b] = +(x <= threshold[b]!) | (+(x !== x) & missingYes[b]!);
+    }
+
+    const treeBranch = this.#treeBranch;
+    const treeBranchCount = this.#treeBranchCount;
+    const treeFeatureStart = this.#treeFeatureStart;
+    const treeFeature = this.#treeFeature;
+    const treeTableStart = this.#treeTableStart;
+    const treeTable = this.#treeTable;
+    for (let t = 0; t < treeBranch.length; t++) {
+      const first = treeBranch[t]!;
+      let combo = 0;
+      for (let i = 0; i < treeBranchCount[t]!; i++) combo |= goes[first + i]! << i;
+      const f0 = treeFeatureStart[t]!;
+      const u = treeFeatureStart[t + 1]! - f0;
+      const at = treeTableStart[t]! + combo * u;
+      for (let k = 0; k < u; k++) out[treeFeature[f0 + k]!]! += treeTable[at + k]!;
+    }
+
+    const splitStart = this.#leafSplitStart;
+    const splitBranch = this.#splitBranch;
+    const splitYes = this.#splitYes;
+    const splitBit = this.#splitBit;
+    const featureStart = this.#leafFeatureStart;
+    const leafFeature = this.#leafFeature;
+    const tableStart = this.#leafTableStart;
+    const table = this.#leafTable;
+    for (let k = 0; k < splitStart.length - 1; k++) {
+      const f0 = featureStart[k]!;
+      const d = featureStart[k + 1]! - f0;
+      // Bit p: the row agrees with this leaf's path at every split on its p-th feature.
+      let agrees = (1 << d) - 1;
+      for (let s = splitStart[k]!; s < splitStart[k + 1]!; s++) {
+        agrees &= ~(splitBit[s]! * (goes[splitBranch[s]!]! ^ splitYes[s]!));
+      }
+      const at = tableStart[k]! + agrees * d;
+      for (let p = 0; p < d; p++) out[leafFeature[f0 + p]!]! += table[at + p]!;
+    }
+
     let margin = this.expected;
-    for (let f = 0; f < this.trees.features; f++) margin += out[f]!;
+    for (let f = 0; f < width; f++) margin += out[f]!;
     return margin;
   }
+}
 
-  #recurse(
-    row: Float32Array,
-    offset: number,
-    phi: Float64Array,
-    node: number,
-    parentStart: number,
-    depth: number,
-    zeroFraction: number,
-    oneFraction: number,
-    featureIndex: number,
-  ): void {
-    const t = this.trees;
-    const pf = this.#pathFeature;
-    const pz = this.#pathZero;
-    const po = this.#pathOne;
-    const pw = this.#pathWeight;
-    // This call's path: a copy of the parent's (depth elements) right after it, extended by one.
-    const start = parentStart + depth;
-    // (A loop, not copyWithin: a path is a few elements, and the native call costs more than the copy.)
-    for (let i = 0; i < depth; i++) {
-      pf[start + i] = pf[parentStart + i]!;
-      pz[start + i] = pz[parentStart + i]!;
-      po[start + i] = po[parentStart + i]!;
-      pw[start + i] = pw[parentStart + i]!;
-    }
-    this.#extend(start, depth, zeroFraction, oneFraction, featureIndex);
+function cumulative(sizes: readonly number[]): number[] {
+  const out = [0];
+  for (const size of sizes) out.push(out.at(-1)! + size);
+  return out;
+}
 
-    const split = t.feature[node]!;
-    if (split < 0) {
-      const leaf = t.value[node]!;
-      for (let i = 1; i <= depth; i++) {
-        const w = this.#unwoundSum(start, depth, i);
-        phi[pf[start + i]!]! += w * (po[start + i]! - pz[start + i]!) * leaf;
-      }
-      return;
-    }
-    const yes = goesYes(t, node, row[offset + split]!);
-    const hot = yes ? t.yes[node]! : t.no[node]!;
-    const cold = yes ? t.no[node]! : t.yes[node]!;
-    const weight = t.count[node]!;
-    const hotZero = t.count[hot]! / weight;
-    const coldZero = t.count[cold]! / weight;
-    let incomingZero = 1;
-    let incomingOne = 1;
-    // A feature split on before along this path: undo that split, and carry its fractions on.
-    let at = 0;
-    while (at <= depth && pf[start + at] !== split) at++;
-    let d = depth;
-    if (at <= depth) {
-      incomingZero = pz[start + at]!;
-      incomingOne = po[start + at]!;
-      this.#unwind(start, d, at);
-      d--;
-    }
-    this.#recurse(row, offset, phi, hot, start, d + 1, hotZero * incomingZero, incomingOne, split);
-    this.#recurse(row, offset, phi, cold, start, d + 1, coldZero * incomingZero, 0, split);
+function concat(parts: readonly Float64Array[], size: number): Float64Array {
+  const out = new Float64Array(size);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
   }
-
-  #extend(start: number, depth: number, zero: number, one: number, feature: number): void {
-    const pw = this.#pathWeight;
-    this.#pathFeature[start + depth] = feature;
-    this.#pathZero[start + depth] = zero;
-    this.#pathOne[start + depth] = one;
-    pw[start + depth] = depth === 0 ? 1 : 0;
-    for (let i = depth - 1; i >= 0; i--) {
-      pw[start + i + 1]! += (one * pw[start + i]! * (i + 1)) / (depth + 1);
-      pw[start + i] = (zero * pw[start + i]! * (depth - i)) / (depth + 1);
-    }
-  }
-
-  #unwind(start: number, depth: number, index: number): void {
-    const pw = this.#pathWeight;
-    const one = this.#pathOne[start + index]!;
-    const zero = this.#pathZero[start + index]!;
-    let nextOne = pw[start + depth]!;
-    for (let i = depth - 1; i >= 0; i--) {
-      if (one !== 0) {
-        const tmp = pw[start + i]!;
-        pw[start + i] = (nextOne * (depth + 1)) / ((i + 1) * one);
-        nextOne = tmp - (pw[start + i]! * zero * (depth - i)) / (depth + 1);
-      } else {
-        pw[start + i] = (pw[start + i]! * (depth + 1)) / (zero * (depth - i));
-      }
-    }
-    for (let i = index; i < depth; i++) {
-      this.#pathFeature[start + i] = this.#pathFeature[start + i + 1]!;
-      this.#pathZero[start + i] = this.#pathZero[start + i + 1]!;
-      this.#pathOne[start + i] = this.#pathOne[start + i + 1]!;
-    }
-  }
-
-  #unwoundSum(start: number, depth: number, index: number): number {
-    const pw = this.#pathWeight;
-    const one = this.#pathOne[start + index]!;
-    const zero = this.#pathZero[start + index]!;
-    // LightGBM's loop with the divisions by loop-invariant values hoisted (the hot loop of TreeSHAP).
-    const scale = depth + 1;
-    let total = 0;
-    if (one !== 0) {
-      const up = scale / one;
-      const down = zero / scale;
-      let nextOne = pw[start + depth]!;
-      for (let i = depth - 1; i >= 0; i--) {
-        const tmp = nextOne * up * RECIPROCAL[i + 1]!;
-        total += tmp;
-        nextOne = pw[start + i]! - tmp * down * (depth - i);
-      }
-    } else {
-      const up = scale / zero;
-      for (let i = depth - 1; i >= 0; i--) total += pw[start + i]! * up * RECIPROCAL[depth - i]!;
-    }
-    return total;
-  }
+  return out;
 }
