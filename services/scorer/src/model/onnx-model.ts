@@ -30,7 +30,7 @@ export async function loadOnnxModel(path: string, expected: ExpectedFeatures): P
   } catch (error) {
     throw new ScorerError('MODEL_LOAD_FAILED', `cannot read model ${path}: ${errorMessage(error)}`);
   }
-  const info = modelInfo(path, bytes, readOnnxMetadata(bytes), expected);
+  const info = await modelInfo(path, bytes, readOnnxMetadata(bytes), expected);
   let session: InferenceSession;
   try {
     // One thread: the scorer scales by instances (one per core), not by threads inside one inference.
@@ -55,7 +55,12 @@ export async function loadOnnxModel(path: string, expected: ExpectedFeatures): P
   return model;
 }
 
-function modelInfo(path: string, bytes: Uint8Array, meta: Map<string, string>, expected: ExpectedFeatures): ModelInfo {
+async function modelInfo(
+  path: string,
+  bytes: Uint8Array,
+  meta: Map<string, string>,
+  expected: ExpectedFeatures,
+): Promise<ModelInfo> {
   const need = (key: string): string => {
     const value = meta.get(key);
     if (value === undefined || value === '') {
@@ -115,7 +120,7 @@ function modelInfo(path: string, bytes: Uint8Array, meta: Map<string, string>, e
   let explainer: TreeShap | null = null;
   if (nodeCounts !== undefined) {
     try {
-      explainer = new TreeShap(readTreeEnsemble(bytes, names.length, JSON.parse(nodeCounts)));
+      explainer = await TreeShap.build(readTreeEnsemble(bytes, names.length, JSON.parse(nodeCounts)));
     } catch (error) {
       throw new ScorerError('MODEL_MISMATCH', `model ${path}: metadata tree_node_counts: ${errorMessage(error)}`);
     }

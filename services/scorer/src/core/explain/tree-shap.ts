@@ -65,70 +65,44 @@ export class TreeShap {
   readonly #leafTableStart: Int32Array;
   readonly #leafTable: Float64Array;
 
-  constructor(trees: TreeEnsemble, options: TreeShapOptions = {}) {
+  /**
+   * Builds the tables, yielding to the event loop every few trees (tens of milliseconds in all for the shipped
+   * model: a model loaded while the scorer serves must not stall it).
+   */
+  static async build(trees: TreeEnsemble, options: TreeShapOptions = {}): Promise<TreeShap> {
     const maxTreeBranches = options.maxTreeBranches ?? DEFAULT_MAX_TREE_BRANCHES;
     if (!(Number.isInteger(maxTreeBranches) && maxTreeBranches >= 0 && maxTreeBranches <= 12)) {
       throw new RangeError('maxTreeBranches must be an integer in 0..12');
     }
+    const { leaves, branches } = leafPaths(trees);
+    const byTree = branches.map((): LeafPath[] => []);
+    for (const leaf of leaves) byTree[leaf.tree]!.push(leaf);
+    const parts: TableParts = {
+      branches,
+      tabled: branches.map((own) => own.length <= maxTreeBranches),
+      treeFeatures: [],
+      treeTables: [],
+      treeSizes: new Tables(),
+      untabled: [],
+      leafSizes: new Tables(),
+    };
+    for (let t = 0; t < branches.length; t++) {
+      addTree(trees, parts, t, byTree[t]!);
+      if (t % TREES_PER_SLICE === TREES_PER_SLICE - 1) await new Promise((resolve) => setImmediate(resolve));
+    }
+    return new TreeShap(trees, parts);
+  }
+
+  private constructor(trees: TreeEnsemble, parts: TableParts) {
     this.trees = trees;
     this.expected = expectedValue(trees);
-    const { leaves, branches } = leafPaths(trees);
+    const { branches, tabled, treeFeatures, treeTables, treeSizes, untabled, leafSizes } = parts;
     const allBranches = branches.flat();
     const branchIndex = new Map(allBranches.map((node, b) => [node, b]));
     this.#branchFeature = Int32Array.from(allBranches, (node) => trees.feature[node]!);
     this.#branchThreshold = Float64Array.from(allBranches, (node) => trees.threshold[node]!);
     this.#branchMissingYes = Uint8Array.from(allBranches, (node) => trees.missingYes[node]!);
     this.#goes = new Uint8Array(allBranches.length);
-
-    const byTree = branches.map((): LeafPath[] => []);
-    for (const leaf of leaves) byTree[leaf.tree]!.push(leaf);
-    const tabled = branches.map((own) => own.length <= maxTreeBranches);
-
-    // Per-leaf tables of every leaf path (tabled trees' ones only while their tree table is summed from them).
-    const leafTable = (leaf: LeafPath): Float64Array => {
-      const d = leaf.features.length;
-      if (d > MAX_PATH_FEATURES)
-        throw new Error(`a path splits on ${d} distinct features (at most ${MAX_PATH_FEATURES})`);
-      const table = new Float64Array(d * 2 ** d);
-      fillLeafTable(leaf, trees.value[leaf.leaf]!, table, 0);
-      return table;
-    };
-
-    const treeFeatures: number[][] = [];
-    const treeTables: Float64Array[] = [];
-    const treeSizes = new Tables();
-    const untabled: { leaf: LeafPath; table: Float64Array }[] = [];
-    const leafSizes = new Tables();
-    branches.forEach((own, t) => {
-      if (!tabled[t]) {
-        for (const leaf of byTree[t]!) {
-          const table = leafTable(leaf);
-          leafSizes.add(table.length);
-          untabled.push({ leaf, table });
-        }
-      } else {
-        const features = [...new Set(own.map((node) => trees.feature[node]!))];
-        const u = features.length;
-        const table = new Float64Array(u * 2 ** own.length);
-        treeSizes.add(table.length);
-        const local = new Map(own.map((node, i) => [node, i]));
-        for (const leaf of byTree[t]!) {
-          const d = leaf.features.length;
-          if (d === 0) continue;
-          const part = leafTable(leaf);
-          const column = leaf.features.map((f) => features.indexOf(f));
-          for (let combo = 0; combo < 2 ** own.length; combo++) {
-            let agrees = (1 << d) - 1;
-            for (const s of leaf.splits) {
-              if (((combo >> local.get(s.node)!) & 1) !== (s.yes ? 1 : 0)) agrees &= ~(1 << s.position);
-            }
-            for (let p = 0; p < d; p++) table[combo * u + column[p]!]! += part[agrees * d + p]!;
-          }
-        }
-        treeFeatures.push(features);
-        treeTables.push(table);
-      }
-    });
 
     // A tabled tree's branches are contiguous in the branch order (tree by tree): its first and how many.
     const tabledBranches = branches.filter((_, t) => tabled[t]);
@@ -207,6 +181,67 @@ export class TreeShap {
     for (let f = 0; f < width; f++) margin += out[f]!;
     return margin;
   }
+}
+
+/** Trees tabled between two yields to the event loop in `TreeShap.build` (~0.2 ms each for the shipped trees). */
+const TREES_PER_SLICE = 16;
+
+/** What `TreeShap.build` works out tree by tree. */
+interface TableParts {
+  /** Branch nodes of each tree, in the order of `leafPaths`. */
+  readonly branches: readonly number[][];
+  /** Whether each tree has a whole-tree table (else its leaves have tables of their own). */
+  readonly tabled: readonly boolean[];
+  readonly treeFeatures: number[][];
+  readonly treeTables: Float64Array[];
+  readonly treeSizes: Tables;
+  readonly untabled: { leaf: LeafPath; table: Float64Array }[];
+  readonly leafSizes: Tables;
+}
+
+/** A leaf's own table over the row's agreement with its path. */
+function leafTable(trees: TreeEnsemble, leaf: LeafPath): Float64Array {
+  const d = leaf.features.length;
+  if (d > MAX_PATH_FEATURES) throw new Error(`a path splits on ${d} distinct features (at most ${MAX_PATH_FEATURES})`);
+  const table = new Float64Array(d * 2 ** d);
+  fillLeafTable(leaf, trees.value[leaf.leaf]!, table, 0);
+  return table;
+}
+
+/**
+ * Tree t's tables: its leaves' own, or for a tabled tree one table over every combination of its split
+ * outcomes, each row the sum of its leaves' rows for the agreements that combination means.
+ */
+function addTree(trees: TreeEnsemble, parts: TableParts, t: number, leaves: readonly LeafPath[]): void {
+  const own = parts.branches[t]!;
+  if (!parts.tabled[t]) {
+    for (const leaf of leaves) {
+      const table = leafTable(trees, leaf);
+      parts.leafSizes.add(table.length);
+      parts.untabled.push({ leaf, table });
+    }
+    return;
+  }
+  const features = [...new Set(own.map((node) => trees.feature[node]!))];
+  const u = features.length;
+  const table = new Float64Array(u * 2 ** own.length);
+  parts.treeSizes.add(table.length);
+  const local = new Map(own.map((node, i) => [node, i]));
+  for (const leaf of leaves) {
+    const d = leaf.features.length;
+    if (d === 0) continue;
+    const part = leafTable(trees, leaf);
+    const column = leaf.features.map((f) => features.indexOf(f));
+    for (let combo = 0; combo < 2 ** own.length; combo++) {
+      let agrees = (1 << d) - 1;
+      for (const s of leaf.splits) {
+        if (((combo >> local.get(s.node)!) & 1) !== (s.yes ? 1 : 0)) agrees &= ~(1 << s.position);
+      }
+      for (let p = 0; p < d; p++) table[combo * u + column[p]!]! += part[agrees * d + p]!;
+    }
+  }
+  parts.treeFeatures.push(features);
+  parts.treeTables.push(table);
 }
 
 function cumulative(sizes: readonly number[]): number[] {

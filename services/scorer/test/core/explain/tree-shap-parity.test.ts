@@ -37,11 +37,11 @@ function marginOf(trees: TreeEnsemble, row: Float32Array): number {
 const golden = JSON.parse(gunzipSync(readFileSync(GOLDEN)).toString('utf8')) as Golden;
 
 /** The shipped model's TreeSHAP against LightGBM's on every golden row. */
-function assertParity(options: TreeShapOptions): void {
+async function assertParity(options: TreeShapOptions): Promise<void> {
   const bytes = readFileSync(MODEL);
   const width = golden.feature_names.length;
   const counts: unknown = JSON.parse(readOnnxMetadata(bytes).get('tree_node_counts')!);
-  const shap = new TreeShap(readTreeEnsemble(bytes, width, counts), options);
+  const shap = await TreeShap.build(readTreeEnsemble(bytes, width, counts), options);
   assert.ok(golden.rows.length >= 10_000, `${golden.rows.length} rows`);
 
   const row = new Float32Array(width);
@@ -66,11 +66,11 @@ function assertParity(options: TreeShapOptions): void {
   assert.ok(worstSum <= 1e-9, `contributions + expected value off the trees' margin by ${worstSum}`);
 }
 
-test("TreeSHAP over the shipped model's ONNX trees equals LightGBM's pred_contrib on 10,000 rows to 1e-5", () => {
+test("TreeSHAP over the shipped model's ONNX trees equals LightGBM's pred_contrib on 10,000 rows to 1e-5", async () => {
   // Every shipped tree has 6 splits: each is tabled whole.
-  assertParity({});
+  await assertParity({});
 });
 
-test('so does TreeSHAP by per-leaf tables, the way trees of more splits than maxTreeBranches are explained', () => {
-  assertParity({ maxTreeBranches: 0 });
+test('so does TreeSHAP by per-leaf tables, the way trees of more splits than maxTreeBranches are explained', async () => {
+  await assertParity({ maxTreeBranches: 0 });
 });

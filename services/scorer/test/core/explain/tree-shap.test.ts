@@ -88,11 +88,11 @@ function lcg(seed: number): () => number {
   return () => (state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
 }
 
-test('a stump gives its feature the difference between the leaf reached and the expected value', () => {
+test('a stump gives its feature the difference between the leaf reached and the expected value', async () => {
   const trees = ensemble(2, [
     { feature: 0, threshold: 0.5, yes: { value: 2, count: 30 }, no: { value: -1, count: 70 }, count: 100 },
   ]);
-  const shap = new TreeShap(trees);
+  const shap = await TreeShap.build(trees);
   const phi = new Float64Array(2);
   assert.ok(Math.abs(shap.expected - (0.3 * 2 + 0.7 * -1)) < 1e-15);
   const margin = shap.explain(Float32Array.of(0, 9), 0, phi);
@@ -101,7 +101,7 @@ test('a stump gives its feature the difference between the leaf reached and the 
   assert.ok(Math.abs(margin - 2) < 1e-15);
 });
 
-test('on random trees with repeated features, both table layouts give the brute-force Shapley values', () => {
+test('on random trees with repeated features, both table layouts give the brute-force Shapley values', async () => {
   const random = lcg(11);
   const features = 5;
   for (let trial = 0; trial < 20; trial++) {
@@ -109,7 +109,7 @@ test('on random trees with repeated features, both table layouts give the brute-
     const roots = Array.from({ length: 3 }, () => randomTree(random, features, 3 + (trial % 4) * 3, 1000));
     const trees = ensemble(features, roots);
     for (const options of [{}, { maxTreeBranches: 0 }, { maxTreeBranches: 12 }]) {
-      const shap = new TreeShap(trees, options);
+      const shap = await TreeShap.build(trees, options);
       const phi = new Float64Array(features);
       for (let r = 0; r < 5; r++) {
         const row = Float32Array.from({ length: features }, () => Math.round(random() * 10) / 10);
