@@ -36,6 +36,27 @@ export async function ensureTopics(brokers: readonly string[], topics: readonly 
   }
 }
 
+/** Deletes the topics whose names `which` picks; returns their names (none: nothing to delete). */
+export async function deleteTopics(brokers: readonly string[], which: (topic: string) => boolean): Promise<string[]> {
+  const admin = new Admin(baseClientOptions(brokers, 'fraud-stream-admin', 8));
+  try {
+    const doomed = (await admin.listTopics()).filter(which);
+    if (doomed.length > 0) await admin.deleteTopics({ topics: doomed });
+    return doomed;
+  } catch (error) {
+    throw new BrokerError(
+      'TOPICS_FAILED',
+      `cannot delete topics on ${brokers.join(',')}: ${innermostMessage(error)}`,
+      undefined,
+      {
+        cause: error,
+      },
+    );
+  } finally {
+    await admin.close();
+  }
+}
+
 /**
  * The same through an admin client the caller made (one that carries the cluster's TLS and SASL settings).
  * Replication factor 1: the embedded broker is one node. Waits until every partition of a new topic answers

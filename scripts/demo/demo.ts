@@ -7,7 +7,7 @@ import { pino } from 'pino';
 import { startBroker, stopBroker } from '../../infra/kafka/broker.ts';
 import { loadBrokerConfig } from '../../infra/kafka/config.ts';
 import { BrokerError } from '../../infra/kafka/errors.ts';
-import { ensureTopics } from '../../infra/kafka/topics.ts';
+import { deleteTopics, ensureTopics } from '../../infra/kafka/topics.ts';
 import { ChildService } from '../../load-tests/src/processes/child-service.ts';
 import { loadConfig as loadSimConfig } from '../../services/producer-sim/src/config.ts';
 import { createSimulation } from '../../services/producer-sim/src/create-simulation.ts';
@@ -21,12 +21,23 @@ import { parseDemoOptions } from './options.ts';
 import { printSummary } from './summary.ts';
 
 const root = resolve(import.meta.dirname, '..', '..');
-const TOPICS = {
-  transactions: 'transactions',
-  labels: 'transaction-labels',
-  decisions: 'decisions',
-  dlq: 'transactions.dlq',
-};
+/**
+ * Each run has topics and a consumer group of its own, named `demo-<run>-…`: the simulator replays the same
+ * cards over the same simulated days every run, so card and terminal state restored from an earlier run would
+ * be that run's history, not this one's (the scorer would score every transaction as the card's second).
+ */
+const DEMO_PREFIX = 'demo-';
+function demoNames(runId: string) {
+  const prefix = `${DEMO_PREFIX}${runId}-`;
+  return {
+    group: `${DEMO_PREFIX}${runId}`,
+    transactions: `${prefix}transactions`,
+    labels: `${prefix}transaction-labels`,
+    decisions: `${prefix}decisions`,
+    dlq: `${prefix}transactions.dlq`,
+    terminalCounts: `${prefix}terminal-day-counts`,
+  };
+}
 const say = (line: string) => console.log(`demo: ${line}`);
 
 /** How late the demo's fraud reports come, in simulated days (the simulator's default is 7). */
@@ -58,11 +69,15 @@ async function main(): Promise<number> {
     if (broker.started && !options.keepBroker) cleanups.push(() => stopBroker(brokerConfig));
     say(`Kafka ${broker.started ? 'started' : 'already running'} at ${broker.address}`);
     const brokers = [broker.address];
+    const runId = `demo${Date.now().toString(36)}`;
+    const names = demoNames(runId);
+    const earlier = await deleteTopics(brokers, (topic) => topic.startsWith(DEMO_PREFIX));
+    if (earlier.length > 0) say(`deleted the ${earlier.length} topics of earlier demo runs on this broker`);
     await ensureTopics(brokers, [
-      { name: TOPICS.transactions, partitions: 6 },
-      { name: TOPICS.labels, partitions: 6 },
-      { name: TOPICS.decisions, partitions: 6 },
-      { name: TOPICS.dlq, partitions: 6 },
+      { name: names.transactions, partitions: 6 },
+      { name: names.labels, partitions: 6 },
+      { name: names.decisions, partitions: 6 },
+      { name: names.dlq, partitions: 6 },
     ]);
 
     const scorer = new ChildService({
@@ -73,6 +88,15 @@ async function main(): Promise<number> {
         ['--brokers', broker.address, '--http-port', String(options.httpPort), '--metrics-interval-ms', '1000'],
         // The embedded cluster has one broker: the topics the scorer creates get one replica.
         ['--topic-replication-factor', '1'],
+        ['--group-id', names.group, '--topic-transactions', names.transactions, '--topic-labels', names.labels],
+        [
+          '--topic-decisions',
+          names.decisions,
+          '--topic-dlq',
+          names.dlq,
+          '--topic-terminal-counts',
+          names.terminalCounts,
+        ],
         // Fraud reports two simulated days late (a minute of demo), so the live-quality panel fills as it runs.
         ['--quality-label-delay-ms', String(DEMO_LABEL_DELAY_DAYS * 86_400_000), '--quality-interval-ms', '5000'],
       ].flat(),
@@ -83,12 +107,12 @@ async function main(): Promise<number> {
     say('starting the scorer (model load, consumer group join)…');
     await scorer.waitFor(async () => (await fetch(`${url}/readyz`)).ok, 90_000, 'ready (/readyz)');
 
-    const observer = new DecisionObserver(brokers, TOPICS.decisions);
+    const observer = new DecisionObserver(brokers, names.decisions);
     cleanups.push(() => observer.stop());
     await observer.start();
 
-    const runId = `demo${Date.now().toString(36)}`;
     const simArgs = ['--out', 'kafka', '--brokers', broker.address, '--rate', String(options.rate)];
+    simArgs.push('--topic', names.transactions, '--labels-topic', names.labels);
     simArgs.push('--scenarios', options.scenarios, '--seed', String(options.seed), '--run-id', runId, '--days', '365');
     simArgs.push('--customers', String(options.customers), '--terminals', String(2 * options.customers));
     simArgs.push('--label-delay-days', String(DEMO_LABEL_DELAY_DAYS));
