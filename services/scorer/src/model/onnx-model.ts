@@ -107,18 +107,19 @@ async function modelInfo(
       `model ${path}: threshold_decline ${decline} is below threshold_review ${review}`,
     );
   }
-  const histograms = meta.get('feature_histograms');
+  // Absent (or empty) leaves the model without drift reference or explanations; present but malformed refuses it.
+  const histograms = meta.get('feature_histograms') ?? '';
   let driftReference: DriftReference | null = null;
-  if (histograms !== undefined) {
+  if (histograms !== '') {
     try {
       driftReference = parseDriftReference(histograms, names);
     } catch (error) {
       throw new ScorerError('MODEL_MISMATCH', `model ${path}: metadata feature_histograms: ${errorMessage(error)}`);
     }
   }
-  const nodeCounts = meta.get('tree_node_counts');
+  const nodeCounts = meta.get('tree_node_counts') ?? '';
   let explainer: TreeShap | null = null;
-  if (nodeCounts !== undefined) {
+  if (nodeCounts !== '') {
     try {
       explainer = await TreeShap.build(readTreeEnsemble(bytes, names.length, JSON.parse(nodeCounts)));
     } catch (error) {
