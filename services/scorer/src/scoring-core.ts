@@ -5,10 +5,10 @@ import type { FeatureSpec } from './core/features/feature-spec.ts';
 import { FeatureState } from './core/features/feature-state.ts';
 import type { ModelInfo, ModelPort } from './core/model-port.ts';
 import type { PolicyConfig } from './core/policy/policy-config.ts';
+import { FeatureDriftMonitor } from './core/quality/feature-drift.ts';
 import { MicroBatcher } from './core/scoring/micro-batcher.ts';
 import type { MicroBatcherOptions } from './core/scoring/micro-batcher.ts';
 import { ScoringPipeline } from './core/scoring/pipeline.ts';
-import type { PipelineDeps } from './core/scoring/pipeline.ts';
 import { policyConfigOf } from './config.ts';
 import type { ScorerConfig } from './config.ts';
 import { readFeatureSpec } from './export/read-feature-spec.ts';
@@ -60,8 +60,6 @@ export interface ScoringEdges {
   readonly onModelError?: (error: unknown) => void;
   /** Told every decision made (live quality). */
   readonly onDecided?: (decision: Decision) => void;
-  /** Told the feature rows the model scored and the champion that scored them (feature drift). */
-  readonly onScored?: PipelineDeps['onScored'];
   /** Keep the changed cards for the card-state changelog (the service does; benchmarks of the core do not). */
   readonly trackChanges?: boolean;
 }
@@ -75,11 +73,14 @@ export interface ScoringCore {
   readonly features: FeatureState;
   readonly batcher: MicroBatcher;
   readonly pipeline: ScoringPipeline;
+  /** The scored rows' drift from the serving champion's training rows. */
+  readonly drift: FeatureDriftMonitor;
 }
 
 /**
  * The scoring core of one scorer process, wired as `config` says: codecs, card and terminal state, the
- * micro-batched model, the policy (the model's thresholds unless configured) and the pipeline step over them.
+ * micro-batched model, the policy (the model's thresholds unless configured), the pipeline step over them and
+ * the drift of the rows it scores.
  * The service runs it between Kafka's input and output; the stage benchmark runs the same one without Kafka.
  * Closing the batcher (`batcher.close()`) is the caller's.
  */
@@ -99,6 +100,8 @@ export function composeScoring(
     challengerBudgetUs: config.challengerBudgetUs,
     ...(edges.timing === undefined ? {} : { timing: edges.timing }),
   });
+  const drift = new FeatureDriftMonitor(features.width, config.drift);
+  let driftChampion: ModelInfo | null = null;
   const pipeline = new ScoringPipeline({
     codecs,
     features,
@@ -111,10 +114,14 @@ export function composeScoring(
     output: config.output,
     ...(edges.onModelError === undefined ? {} : { onModelError: edges.onModelError }),
     ...(edges.onDecided === undefined ? {} : { onDecided: edges.onDecided }),
-    ...(edges.onScored === undefined ? {} : { onScored: edges.onScored }),
+    onScored: (rows, count, champion) => {
+      // A new champion brings its own training histograms.
+      if (champion !== driftChampion) drift.setReference(champion.version, (driftChampion = champion).driftReference);
+      drift.observe(rows, count);
+    },
     explain: config.explain,
   });
-  return { codecs, policyFor, policy, features, batcher, pipeline };
+  return { codecs, policyFor, policy, features, batcher, pipeline, drift };
 }
 
 /**

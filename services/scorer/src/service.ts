@@ -23,8 +23,6 @@ import { LiveMetrics } from './metrics/live-metrics.ts';
 import { createMetricsRegistry } from './metrics/prometheus.ts';
 import type { Logger } from './observability/logger.ts';
 import { candidateLoader, composeScoring, loadSpecAndModel } from './scoring-core.ts';
-import type { ModelInfo } from './core/model-port.ts';
-import { FeatureDriftMonitor } from './core/quality/feature-drift.ts';
 import { LiveQuality } from './core/quality/live-quality.ts';
 import { ModelAdmin } from './model/model-admin.ts';
 import type { ModelLoader } from './model/onnx-model.ts';
@@ -121,23 +119,16 @@ export class ScorerService {
     this.#log.info({ model: model.info.version, spec: spec.version, path: config.modelPath }, 'model loaded');
 
     let lastModelError = 0;
-    const drift = new FeatureDriftMonitor(spec.features.length, config.drift);
-    let driftChampion: ModelInfo | null = null;
-    metrics.setDriftSource(() => drift.report());
     const quality = new LiveQuality({
       ...config.quality,
       thresholdsOf: (version) => this.#models?.thresholdsOf(version),
     });
-    const { codecs, features, batcher, pipeline, policyFor } = composeScoring(config, spec, model, {
+    const { codecs, features, batcher, pipeline, policyFor, drift } = composeScoring(config, spec, model, {
       nowMs,
       trackChanges: true,
       onDecided: (decision) => {
         quality.record(decision);
         metrics.decided(decision);
-      },
-      onScored: (rows, count, champion) => {
-        if (champion !== driftChampion) drift.setReference(champion.version, (driftChampion = champion).driftReference);
-        drift.observe(rows, count);
       },
       timing: {
         nowUs: () => performance.now() * 1000,
@@ -154,6 +145,7 @@ export class ScorerService {
         lastModelError = Date.now();
       },
     });
+    metrics.setDriftSource(() => drift.report());
     const models = new ModelAdmin(
       {
         batcher,

@@ -1,7 +1,7 @@
 /**
  * CPU cost per transaction of each stage of the scorer, without Kafka, on simulated transactions already
  * Avro-encoded as they sit on the topic: decode, validate, features, model (per row, at batch 64 and 1), policy,
- * encode, and the whole pipeline step (ScoringPipeline with the MicroBatcher and the real ONNX model), without and
+ * the feature-drift window, encode, and the whole pipeline step (ScoringPipeline with the MicroBatcher and the real ONNX model), without and
  * with a challenger (a second ONNX session of the same model under another version) in the same pass, and
  * the explanation of one row (TreeSHAP) with the whole step with explanations on flagged decisions and off.
  * Run: node --import tsx services/scorer/src/bench/stage-costs.ts [--count 100000] [--days 30]
@@ -94,6 +94,7 @@ async function pass(
   costs.set('features (state update + row)', await time(n, () => runner.features()));
   costs.set('model, batch 64 (per row)', await time(n, () => runner.model(64)));
   costs.set('policy', await time(n, () => runner.policy()));
+  costs.set('drift (the row into the PSI window)', await time(n, () => runner.drift()));
   costs.set('encode (decision, Avro + framing)', await time(n, () => runner.encode()));
   const rows1 = Math.min(o.batch1Rows, n);
   costs.set('model, batch 1 (per row)', await time(rows1, () => runner.model(1, rows1)));
@@ -174,7 +175,7 @@ async function loadChallenger(modelPath: string, spec: FeatureSpec, version: str
   }
 }
 
-const IN_SUM = new Set(['decode', 'validate', 'features', 'model, batch 64', 'policy', 'encode']);
+const IN_SUM = new Set(['decode', 'validate', 'features', 'model, batch 64', 'policy', 'drift', 'encode']);
 
 async function main(): Promise<number> {
   const o = flagsOrExit('stage-costs', () => options(process.argv.slice(2)));

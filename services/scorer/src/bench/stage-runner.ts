@@ -13,6 +13,7 @@ import type { InRecord } from '../core/scoring/records.ts';
 import { validateTransaction } from '../core/validate.ts';
 import type { ScorerConfig } from '../config.ts';
 import { explainRow } from '../core/explain/top-contributions.ts';
+import { FeatureDriftMonitor } from '../core/quality/feature-drift.ts';
 import { composeScoring } from '../scoring-core.ts';
 import type { BenchInput } from './bench-input.ts';
 
@@ -109,6 +110,18 @@ export class StageRunner {
     const top = Math.max(1, this.#deps.config.explain.top);
     for (let i = 0; i < rows; i++) explainRow(explainer, featureNames, this.#rows, i * this.#width, top, scratch);
     return rows;
+  }
+
+  /** The service's feature-drift window over every row, in chunks of 64 as the pipeline hands them over. */
+  drift(): number {
+    const { config, spec, model } = this.#deps;
+    const monitor = new FeatureDriftMonitor(spec.features.length, config.drift);
+    monitor.setReference(model.info.version, model.info.driftReference);
+    for (let at = 0; at < this.#n; at += 64) {
+      const rows = Math.min(64, this.#n - at);
+      monitor.observe(this.#rows.subarray(at * this.#width, (at + rows) * this.#width), rows);
+    }
+    return monitor.report().features.length;
   }
 
   /** Rows the policy flagged (REVIEW or DECLINE): the ones the service explains. */

@@ -111,31 +111,39 @@ export function populationStability(
   return psi;
 }
 
-/** The bin of `x`: the first edge not below it (edges ascending), or edges.length when it is above them all. */
-export function binOf(edges: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = edges.length;
+/**
+ * The bin of `x` among edges[from, to) (ascending): the index of the first edge not below it, counted from
+ * `from`, or to − from when it is above them all.
+ */
+export function binOf(edges: ArrayLike<number>, x: number, from = 0, to = edges.length): number {
+  let lo = from;
+  let hi = to;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (edges[mid]! < x) lo = mid + 1;
     else hi = mid;
   }
-  return lo;
+  return lo - from;
 }
 
 /**
  * The live side: the last `windowRows` feature rows in a ring of raw values (so a new champion's reference
- * re-bins what is held instead of starting empty) and their bin counts under the current reference.
+ * re-bins what is held instead of starting empty), the count index each cell fell in, and the bin counts under
+ * the current reference. A row costs a binary search per feature; the row it pushes out, a decrement each.
  */
 export class FeatureDriftMonitor {
   readonly #options: FeatureDriftOptions;
   readonly #width: number;
   readonly #ring: Float32Array;
+  /** Per cell of the ring, the index in #counts it was counted at (under the current reference). */
+  readonly #cells: Uint16Array;
   #next = 0;
   #held = 0;
   #reference: DriftReference | null = null;
   #modelVersion: string | null = null;
-  /** Per feature, the first index of its bins in #counts. */
+  /** All features' edges in one array, feature j's at [edgeStart[j], edgeStart[j+1]); its bins from offsets[j]. */
+  #edges: Float64Array = new Float64Array(0);
+  #edgeStart: Int32Array = new Int32Array(0);
   #offsets: Int32Array = new Int32Array(0);
   #counts: Uint32Array = new Uint32Array(0);
 
@@ -144,6 +152,7 @@ export class FeatureDriftMonitor {
     this.#options = options;
     this.#width = width;
     this.#ring = new Float32Array(options.windowRows * width);
+    this.#cells = new Uint16Array(options.windowRows * width);
   }
 
   /** The serving champion's reference (null: it has none); the rows held are counted again under it. */
@@ -151,35 +160,38 @@ export class FeatureDriftMonitor {
     if (reference !== null && reference.features.length !== this.#width) {
       throw new RangeError(`the reference has ${reference.features.length} features, rows have ${this.#width}`);
     }
+    const bins = reference?.features.reduce((sum, f) => sum + f.counts.length, 0) ?? 0;
+    if (bins > 0xffff) throw new RangeError(`the reference has ${bins} bins in all (at most 65535)`);
     this.#modelVersion = modelVersion;
     this.#reference = reference;
-    if (reference === null) {
-      this.#offsets = new Int32Array(0);
-      this.#counts = new Uint32Array(0);
-      return;
-    }
-    this.#offsets = new Int32Array(this.#width);
-    let bins = 0;
-    reference.features.forEach((f, j) => {
-      this.#offsets[j] = bins;
-      bins += f.counts.length;
-    });
+    const features = reference?.features ?? [];
+    this.#edges = Float64Array.from(features.flatMap((f) => f.edges));
+    this.#edgeStart = Int32Array.from([0, ...features.map((f) => f.edges.length)]);
+    for (let j = 1; j < this.#edgeStart.length; j++) this.#edgeStart[j]! += this.#edgeStart[j - 1]!;
+    this.#offsets = Int32Array.from(features, (_, j) => this.#edgeStart[j]! + j);
     this.#counts = new Uint32Array(bins);
-    const start = (this.#next - this.#held + this.#options.windowRows) % this.#options.windowRows;
-    for (let k = 0; k < this.#held; k++) this.#count((start + k) % this.#options.windowRows, 1);
+    const capacity = this.#options.windowRows;
+    const start = (this.#next - this.#held + capacity) % capacity;
+    if (reference !== null) for (let k = 0; k < this.#held; k++) this.#count((start + k) % capacity);
   }
 
   /** `rows` feature rows laid out row-major in `features`, the oldest leaving the window. */
   observe(features: Float32Array, rows: number): void {
     const width = this.#width;
     const capacity = this.#options.windowRows;
+    const counting = this.#reference !== null;
+    const ring = this.#ring;
+    const cells = this.#cells;
+    const counts = this.#counts;
     for (let r = 0; r < rows; r++) {
       const slot = this.#next;
-      if (this.#held === capacity) this.#count(slot, -1);
-      else this.#held++;
-      this.#ring.set(features.subarray(r * width, (r + 1) * width), slot * width);
-      this.#count(slot, 1);
-      this.#next = (slot + 1) % capacity;
+      const base = slot * width;
+      if (this.#held === capacity) {
+        if (counting) for (let j = 0; j < width; j++) counts[cells[base + j]!]!--;
+      } else this.#held++;
+      for (let j = 0; j < width; j++) ring[base + j] = features[r * width + j]!;
+      if (counting) this.#count(slot);
+      this.#next = slot + 1 === capacity ? 0 : slot + 1;
     }
   }
 
@@ -202,13 +214,15 @@ export class FeatureDriftMonitor {
     };
   }
 
-  #count(slot: number, delta: 1 | -1): void {
-    const reference = this.#reference;
-    if (reference === null) return;
+  /** Counts the row in `slot` under the current reference, and notes where each cell went. */
+  #count(slot: number): void {
     const base = slot * this.#width;
-    const counts = this.#counts;
+    const edges = this.#edges;
+    const edgeStart = this.#edgeStart;
     for (let j = 0; j < this.#width; j++) {
-      counts[this.#offsets[j]! + binOf(reference.features[j]!.edges, this.#ring[base + j]!)]! += delta;
+      const cell = this.#offsets[j]! + binOf(edges, this.#ring[base + j]!, edgeStart[j], edgeStart[j + 1]);
+      this.#cells[base + j] = cell;
+      this.#counts[cell]!++;
     }
   }
 }
