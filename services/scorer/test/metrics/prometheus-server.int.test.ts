@@ -190,7 +190,7 @@ test('Prometheus scrapes a running scorer: the p99, the decision rate and every 
     const all = body.data.groups.flatMap((g) => g.rules);
     return all.length > 0 && all.every((r) => r.health !== 'unknown') ? all : undefined;
   });
-  assert.equal(rules.length, 9);
+  assert.equal(rules.length, 10);
   assert.deepEqual(
     rules.filter((r) => r.health !== 'ok').map((r) => `${r.name}: ${r.lastError ?? r.health}`),
     [],
