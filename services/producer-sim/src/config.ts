@@ -2,6 +2,8 @@ import { FlagError, parseFlags } from '../../cli/src/flags.ts';
 import type { CommandSpec, FlagTable, Flags } from '../../cli/src/flags.ts';
 import { BASELINE_SCENARIOS, SCENARIO_IDS, isScenarioId } from './core/scenario-ids.ts';
 import type { ScenarioId } from './core/scenario-ids.ts';
+import { FEED_CONTEXTS } from './core/records.ts';
+import type { FeedContext } from './core/records.ts';
 
 export type Output = 'file' | 'kafka' | 'null';
 
@@ -23,6 +25,8 @@ export interface SimConfig {
   readonly scenarios: readonly ScenarioId[];
   readonly labelDelayMs: number;
   readonly runId: string;
+  /** What the records tell beyond card, terminal, amount and time. */
+  readonly context: FeedContext;
   readonly file: { readonly dir: string; readonly format: 'ndjson' | 'csv' };
   readonly kafka: {
     readonly brokers: readonly string[];
@@ -74,6 +78,11 @@ export const SIM_COMMAND = {
     scenarios: { value: 'baseline|full|id,id,...|list', default: 'full', meaning: 'fraud scenarios; list prints them' },
     'label-delay-days': { value: 'D', default: '7', meaning: 'simulated delay of a fraud report' },
     'run-id': { value: 'ID', meaning: 'transaction id prefix (default s<seed>)' },
+    context: {
+      value: 'full|constant',
+      default: 'full',
+      meaning: 'the feed: full context, or only card, terminal, amount and time (the rest one neutral value)',
+    },
     brokers: { value: 'H:P,H:P', env: 'KAFKA_BROKERS', default: '127.0.0.1:19092', meaning: 'Kafka brokers' },
     'client-id': { value: 'ID', default: 'producer-sim', meaning: 'Kafka client id' },
     topic: { value: 'NAME', default: 'transactions', meaning: 'transactions topic' },
@@ -134,6 +143,7 @@ function compile(flags: SimFlags): SimConfig {
     scenarios: scenarioFlag === 'list' ? [] : scenarios(flags),
     labelDelayMs: flags.number('label-delay-days', 0, Infinity) * 86_400_000,
     runId: flags.given('run-id') ? token(flags, 'run-id') : `s${seed}`,
+    context: flags.oneOf('context', FEED_CONTEXTS),
     file: {
       dir: flags.text('dir'),
       format: flags.oneOf('format', ['ndjson', 'csv'] as const),

@@ -14,5 +14,6 @@ export function createSimulation(config: SimConfig): Simulation {
     scenarios: new Set(config.scenarios),
     labelDelayMs: config.labelDelayMs,
     runId: config.runId,
+    context: config.context,
   });
 }

@@ -1,20 +1,34 @@
 import { CHANNELS } from '../../../../schemas/src/types.ts';
 import type { Label, Transaction } from '../../../../schemas/src/types.ts';
-import { CURRENCY } from './geography.ts';
+import { CURRENCY, HOME_COUNTRY } from './geography.ts';
 import type { DayRows } from './day-rows.ts';
 import type { Tokens } from './tokens.ts';
 import type { World } from './world.ts';
+
+/**
+ * What a feed tells of a transaction beyond card, terminal, amount and time: `full` everything the world knows;
+ * `constant` what a processor that sends only those four gives, the rest set to one neutral value (one MCC, one
+ * channel, the home country, the origin as position, no device or IP), as the Handbook's data has.
+ */
+export type FeedContext = 'full' | 'constant';
+export const FEED_CONTEXTS: readonly FeedContext[] = ['full', 'constant'];
+
+/** The neutral context of a `constant` feed: miscellaneous retail, card present, at home. */
+const CONSTANT_MCC = 5999;
+const CONSTANT_CHANNEL = 'CARD_PRESENT';
 
 /** Turns a row of a day into the records that cross the wire. */
 export class RecordFactory {
   readonly #world: World;
   readonly #tokens: Tokens;
   readonly #runId: string;
+  readonly #context: FeedContext;
 
-  constructor(world: World, tokens: Tokens, runId: string) {
+  constructor(world: World, tokens: Tokens, runId: string, context: FeedContext = 'full') {
     this.#world = world;
     this.#tokens = tokens;
     this.#runId = runId;
+    this.#context = context;
   }
 
   transaction(rows: DayRows, i: number, eventTime: number, serial: number): Transaction {
@@ -24,7 +38,7 @@ export class RecordFactory {
     const terminal = rows.terminal[i]!;
     const device = rows.device[i]!;
     const ip = rows.ip[i]!;
-    return {
+    const base = {
       transactionId: `${this.#runId}-${serial.toString(16).padStart(10, '0')}`,
       cardId: tokens.cardId(customer),
       customerId: tokens.customerId(customer),
@@ -41,6 +55,17 @@ export class RecordFactory {
       terminalY: Math.round(world.terminalY[terminal]! * 1000) / 1000,
       deviceId: device === 0 ? null : tokens.deviceId(device),
       ipAddress: ip === 0 ? null : tokens.ipAddress(ip),
+    };
+    if (this.#context === 'full') return base;
+    return {
+      ...base,
+      mcc: CONSTANT_MCC,
+      channel: CONSTANT_CHANNEL,
+      terminalCountry: HOME_COUNTRY,
+      terminalX: 0,
+      terminalY: 0,
+      deviceId: null,
+      ipAddress: null,
     };
   }
 

@@ -6,6 +6,7 @@ import { HandbookSpending } from './handbook.ts';
 import { HIGH_RISK_MCCS } from './merchants.ts';
 import { Rng } from './random.ts';
 import { RecordFactory } from './records.ts';
+import type { FeedContext } from './records.ts';
 import { scenarioIdOf } from './scenario-ids.ts';
 import type { ScenarioId } from './scenario-ids.ts';
 import { createScenarioSteps } from './scenarios/registry.ts';
@@ -30,6 +31,8 @@ export interface SimulationParams {
   readonly labelDelayMs: number;
   /** Prefix of transaction ids, so two runs into one topic never share an id. */
   readonly runId: string;
+  /** What the records tell beyond card, terminal, amount and time (default `full`); frauds are the same either way. */
+  readonly context?: FeedContext;
 }
 
 export type SimEvent =
@@ -82,7 +85,7 @@ export class Simulation {
     this.#spending = new HandbookSpending(this.world, new Rng(params.seed, STREAM_SPENDING), decorator);
     this.#frauds = new HandbookFrauds(this.world, new Rng(params.seed, STREAM_HANDBOOK_FRAUD), params.scenarios);
     this.#steps = createScenarioSteps({ world: this.world, tokens, decorator, seed: params.seed }, params.scenarios);
-    this.#records = new RecordFactory(this.world, tokens, params.runId);
+    this.#records = new RecordFactory(this.world, tokens, params.runId, params.context);
     this.stats = new SimStats();
   }
 

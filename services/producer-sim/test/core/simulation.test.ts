@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
+import type { Transaction } from '../../../../schemas/src/types.ts';
 import type { SimEvent } from '../../src/core/simulation.ts';
 import { DAY_MS, FULL, collect, params } from './simulate.ts';
 
@@ -80,4 +81,40 @@ test('transactions carry tokens, not card numbers, and card-not-present fields o
     assert.equal(tx.ipAddress !== null, online, `${tx.transactionId} ${tx.channel} ip`);
     assert.ok(Number.isSafeInteger(tx.amountMinor) && tx.amountMinor >= 0);
   }
+});
+
+test('a constant-context feed is the same stream with only card, terminal, amount and time told', () => {
+  const full = collect(params({ days: 2, scenarios: FULL }));
+  const constant = collect(params({ days: 2, scenarios: FULL, context: 'constant' }));
+  assert.equal(constant.transactions.length, full.transactions.length);
+  const told = ({
+    transactionId,
+    cardId,
+    customerId,
+    terminalId,
+    merchantId,
+    amountMinor,
+    currency,
+    eventTime,
+  }: Transaction) => ({ transactionId, cardId, customerId, terminalId, merchantId, amountMinor, currency, eventTime });
+  constant.transactions.forEach(({ tx, scenario }, i) => {
+    assert.deepEqual(told(tx), told(full.transactions[i]!.tx));
+    assert.equal(scenario, full.transactions[i]!.scenario, 'the same frauds');
+    const { mcc, channel, terminalCountry, terminalX, terminalY, deviceId, ipAddress } = tx;
+    assert.deepEqual(
+      { mcc, channel, terminalCountry, terminalX, terminalY, deviceId, ipAddress },
+      {
+        mcc: 5999,
+        channel: 'CARD_PRESENT',
+        terminalCountry: 'BE',
+        terminalX: 0,
+        terminalY: 0,
+        deviceId: null,
+        ipAddress: null,
+      },
+    );
+  });
+  assert.deepEqual(constant.labels, full.labels);
+  // The full feed does tell more: several channels and MCCs.
+  assert.ok(new Set(full.transactions.map((t) => t.tx.channel)).size > 1);
 });
