@@ -128,12 +128,9 @@ async function pass(
     overBudget += run.challengerOverBudget;
     return cost;
   };
-  const a1 = await withoutChallenger();
-  const b1 = await withChallenger();
-  const b2 = await withChallenger();
-  const a2 = await withoutChallenger();
-  costs.set(PIPELINE, meanCost(a1, a2));
-  costs.set(PIPELINE_CHALLENGER, meanCost(b1, b2));
+  const [plain, challenged] = await abba(withoutChallenger, withChallenger);
+  costs.set(PIPELINE, plain);
+  costs.set(PIPELINE_CHALLENGER, challenged);
   // Explanations (on REVIEW and DECLINE, as configured) against none, A B B A again.
   const withoutExplanations = async () => {
     let run: PipelineRun | undefined;
@@ -141,13 +138,19 @@ async function pass(
     if (run?.decided !== n) throw new Error(`the pipeline without explanations decided ${run?.decided} of ${n}`);
     return cost;
   };
-  const c1 = await withoutChallenger();
-  const d1 = await withoutExplanations();
-  const d2 = await withoutExplanations();
-  const c2 = await withoutChallenger();
-  costs.set(PIPELINE_EXPLAINED, meanCost(c1, c2));
-  costs.set(PIPELINE_UNEXPLAINED, meanCost(d1, d2));
+  const [withExplanations, noExplanations] = await abba(withoutChallenger, withoutExplanations);
+  costs.set(PIPELINE_EXPLAINED, withExplanations);
+  costs.set(PIPELINE_UNEXPLAINED, noExplanations);
   return { costs, overBudget };
+}
+
+/** A, B, B, A and the mean of each pair. */
+async function abba(a: () => Promise<Cost>, b: () => Promise<Cost>): Promise<[Cost, Cost]> {
+  const a1 = await a();
+  const b1 = await b();
+  const b2 = await b();
+  const a2 = await a();
+  return [meanCost(a1, a2), meanCost(b1, b2)];
 }
 
 function meanCost(a: Cost, b: Cost): Cost {
