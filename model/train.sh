@@ -46,18 +46,26 @@ log "python unit tests"
 
 mkdir -p "$WORK"
 declare -A commands
-for mix in baseline full; do
+# Three mixes: the Handbook's frauds, all scenarios, and the Handbook's frauds in a feed that tells only card,
+# terminal, amount and time (every other field one neutral value): the same stream as baseline otherwise.
+declare -A sim_args=(
+  [baseline]="--scenarios baseline"
+  [full]="--scenarios full"
+  [baseline-constant]="--scenarios baseline --context constant"
+)
+for mix in baseline full baseline-constant; do
   sim_dir="$WORK/sim-$mix"
   csv="$WORK/$mix.csv"
-  commands[$mix]="npx tsx services/producer-sim/src/main.ts --out file --dir $sim_dir --seed $SEED --start $START --days $DAYS --scenarios $mix"
+  commands[$mix]="npx tsx services/producer-sim/src/main.ts --out file --dir $sim_dir --seed $SEED --start $START --days $DAYS ${sim_args[$mix]}"
   if [ "$reuse" = 1 ] && [ -s "$csv" ]; then
     log "$mix: reusing $csv"
     continue
   fi
   log "$mix: simulating $DAYS days from $START (seed $SEED)"
   rm -rf "$sim_dir" "$csv"
+  # shellcheck disable=SC2086 # the mix's arguments are words
   node_modules/.bin/tsx services/producer-sim/src/main.ts --out file --dir "$sim_dir" --seed "$SEED" --start "$START" \
-    --days "$DAYS" --scenarios "$mix"
+    --days "$DAYS" ${sim_args[$mix]}
   log "$mix: exporting features to $csv"
   node_modules/.bin/tsx services/scorer/src/export/main.ts --in "$sim_dir" --out "$csv"
   rm -rf "$sim_dir" # ~0.5 GB, and the CSV is all training reads
@@ -70,7 +78,8 @@ cat >"$WORK/simulation.json" <<EOF
   "days": $DAYS,
   "commands": {
     "baseline": "${commands[baseline]}",
-    "full": "${commands[full]}"
+    "full": "${commands[full]}",
+    "baseline-constant": "${commands[baseline-constant]}"
   },
   "feature_export": "npx tsx services/scorer/src/export/main.ts --in <sim dir> --out <csv>"
 }
@@ -78,7 +87,8 @@ EOF
 
 log "training (model/train.py)"
 "$VENV/bin/python" model/train.py --spec model/feature-spec.json \
-  --data "baseline=$WORK/baseline.csv" --data "full=$WORK/full.csv" --ship full \
+  --data "baseline=$WORK/baseline.csv" --data "full=$WORK/full.csv" \
+  --data "baseline-constant=$WORK/baseline-constant.csv" --ship full \
   --train-start "$TRAIN_START_DAY" --seed "$SEED" --simulation "$WORK/simulation.json" --out-dir model
 
 node_modules/.bin/prettier --log-level warn --write model/golden/parity.json model/metrics.json model/MODEL_CARD.md

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .card_format import num, params_text, pct
-from .card_results import results_section, threshold_section
+from .card_results import feeds_section, results_section, threshold_section
 from .data import FeatureSpec
 
 HANDBOOK = "the Fraud Detection Handbook (Le Borgne et al., 2022)"
@@ -93,6 +93,17 @@ def _model_section(metrics: dict) -> list[str]:
         f"Grid ({len(shipped['search'])} points, every one evaluated on every validation fold): {grid}."
         f" Selection: {p['selection_metric']}.",
         "",
+    ]
+    if shipped.get("augmented_with"):
+        lines += [
+            "Robustness to feeds with less context: every fit of the shipped mix (search folds and final model) trains"
+            " on its rows twice, once as the full feed tells them and once as a feed that tells only card, terminal,"
+            " amount and time (the same stream simulated with `--context constant`, CSV sha256"
+            f" `{shipped['augmented_with']['csv_sha256'][:16]}…`); validation, thresholds and test use the full"
+            " feed only. See \"Feeds with less context\" below.",
+            "",
+        ]
+    lines += [
         "How the grid came about, for the record: a first grid of deeper trees (num_leaves ∈ [15, 63],"
         " min_child_samples ∈ [20, 100], 200 or 500 rounds) was run end to end once, test week included (baseline"
         " test AUC 0.862, AP 0.681, card P@100 0.327). Exploratory runs on the validation folds only then showed"
@@ -144,6 +155,7 @@ def render_card(metrics: dict, spec: FeatureSpec) -> str:
     lines += _protocol_section(metrics)
     lines += _model_section(metrics)
     lines += results_section(metrics)
+    lines += feeds_section(metrics)
     lines += threshold_section(metrics)
     lines += [
         "## Export and parity",
