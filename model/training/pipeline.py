@@ -59,7 +59,18 @@ def _tree_digest(model: onnx.ModelProto) -> str:
     return hashlib.sha256(bare.SerializeToString()).hexdigest()
 
 
-def run_mix(name: str, ds: Dataset, spec: FeatureSpec, train_start: int, folds: int, seed: int, log) -> MixResult:
+def run_mix(
+    name: str,
+    ds: Dataset,
+    spec: FeatureSpec,
+    train_start: int,
+    folds: int,
+    seed: int,
+    log,
+    augment: Dataset | None = None,
+) -> MixResult:
+    """The protocol on one mix. With `augment` (the same stream in a feed with less context, row for row), every
+    fit trains on its rows in both feeds; validation, thresholds and test stay on the mix's own rows."""
     y = ds.frame["is_fraud"].to_numpy()
     test = test_split(ds.frame, train_start)
     validation = validation_splits(ds.frame, train_start, folds)
@@ -70,7 +81,7 @@ def run_mix(name: str, ds: Dataset, spec: FeatureSpec, train_start: int, folds: 
             f" {s['train']['frauds']} frauds) → assess {s['assess']['first_day']}..{s['assess']['last_day']}"
             f" ({s['assess']['rows']} rows, {s['assess']['frauds']} frauds)"
         )
-    candidates, best = search(ds, validation, seed, log)
+    candidates, best = search(ds, validation, seed, log, augment)
     log(f"  selected {best.searched()} (mean validation AP {best.mean('average_precision'):.4f})")
 
     valid_rows = np.concatenate([s.assess for s in validation])
@@ -80,7 +91,7 @@ def run_mix(name: str, ds: Dataset, spec: FeatureSpec, train_start: int, folds: 
     )
     log(f"  thresholds on validation: review {thresholds.review:.6f}, decline {thresholds.decline:.6f}")
 
-    booster = fit(ds, test.train, best.params)
+    booster = fit(ds, test.train, best.params, augment)
     native = predict(booster, ds, test.assess)
     bare = to_onnx(booster, len(spec.names), {})
     version = f"lgbm-{day_label(ds, test.train_days[1])}-{_tree_digest(bare)[:8]}"
@@ -163,5 +174,6 @@ def run_mix(name: str, ds: Dataset, spec: FeatureSpec, train_start: int, folds: 
         },
         "model_version": version,
         "trees": booster.num_trees(),
+        "augmented_with": None if augment is None else {"csv_sha256": augment.digest, "rows": len(augment.frame)},
     }
     return MixResult(summary, model, booster, test, scores)

@@ -56,9 +56,15 @@ def grid(seed: int) -> list[dict]:
     return [{**FIXED, "seed": seed, **dict(zip(keys, values))} for values in itertools.product(*GRID.values())]
 
 
-def fit(ds: Dataset, rows: np.ndarray, params: dict) -> lgb.Booster:
+def fit(ds: Dataset, rows: np.ndarray, params: dict, augment: Dataset | None = None) -> lgb.Booster:
+    """LightGBM on `rows`; with `augment` (the same stream in another feed), on those rows of both, so that the
+    model learns the same transactions told with and without their context."""
     lgb_params = {k: v for k, v in params.items() if k != "num_boost_round"}
-    train_set = lgb.Dataset(ds.features[rows], label=ds.frame["is_fraud"].to_numpy()[rows], free_raw_data=True)
+    x = ds.features[rows]
+    y = ds.frame["is_fraud"].to_numpy()[rows]
+    if augment is not None:
+        x, y = np.concatenate([x, augment.features[rows]]), np.concatenate([y, y])
+    train_set = lgb.Dataset(x, label=y, free_raw_data=True)
     return lgb.train(lgb_params, train_set, num_boost_round=params["num_boost_round"])
 
 
@@ -66,7 +72,9 @@ def predict(booster: lgb.Booster, ds: Dataset, rows: np.ndarray) -> np.ndarray:
     return booster.predict(ds.features[rows], num_threads=THREADS)
 
 
-def search(ds: Dataset, folds: list[Split], seed: int, log) -> tuple[list[Candidate], Candidate]:
+def search(
+    ds: Dataset, folds: list[Split], seed: int, log, augment: Dataset | None = None
+) -> tuple[list[Candidate], Candidate]:
     """Every grid point on every fold; the best has the highest mean validation average precision (then card P@100)."""
     points = grid(seed)
     candidates = []
@@ -74,7 +82,7 @@ def search(ds: Dataset, folds: list[Split], seed: int, log) -> tuple[list[Candid
         candidate = Candidate(params)
         started = time.perf_counter()
         for split in folds:
-            scores = predict(fit(ds, split.train, params), ds, split.assess)
+            scores = predict(fit(ds, split.train, params, augment), ds, split.assess)
             candidate.scores.append(scores)
             candidate.folds.append(ranking_metrics(ds.frame.iloc[split.assess], scores))
         candidates.append(candidate)
