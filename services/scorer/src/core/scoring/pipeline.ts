@@ -125,6 +125,7 @@ export class ScoringPipeline {
     if (modelOk && anyInTime) {
       try {
         by = await this.#deps.model.score(rows, txs.length, scores, challengerScores);
+        // Inside the try: were the observer to throw, the batch is decided by rules (degraded), never lost.
         this.#deps.onScored?.(rows, txs.length, by.champion);
       } catch (error) {
         modelOk = false;
