@@ -49,7 +49,7 @@ async function decide(argv: string[]): Promise<{ decisions: Decision[]; names: r
       decisions.push(core.codecs.decision.decode(outcome.record.value!));
     }
   }
-  await core.batcher.close();
+  core.batcher.close();
   return { decisions, names: model.info.featureNames };
 }
 
