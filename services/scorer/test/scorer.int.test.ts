@@ -117,6 +117,13 @@ test('every transaction gets exactly one decision and every bad record a dead le
     assert.equal(d.degraded, false);
     assert.ok(d.score >= 0 && d.score <= 1, `score ${d.score}`);
     assert.ok(d.modelVersion.length > 0);
+    // Read back from the topic (Decision v3): REVIEW and DECLINE carry the model's reasons, approvals none.
+    assert.equal(d.explanation !== null, d.action !== 'APPROVE', `${d.transactionId} ${d.action}`);
+    if (d.explanation !== null) {
+      // The score is the margin's sigmoid (as float32: compare in probability).
+      assert.ok(Math.abs(1 / (1 + Math.exp(-d.explanation.margin)) - d.score) < 1e-6, 'score = sigmoid(margin)');
+      assert.ok(d.explanation.contributions.length > 0 && d.explanation.contributions.length <= 5);
+    }
   }
 
   // Decisions are keyed by card, so a card's decisions share a partition and come out in the input's order.
