@@ -1,5 +1,5 @@
 // The model panels: live quality per model, feature drift against the training rows, and the explained declines.
-import { formatClock, formatCount } from './format.js';
+import { formatCount } from './format.js';
 
 const $ = (selector) => document.querySelector(selector);
 const byTestId = (id) => document.querySelector(`[data-testid="${CSS.escape(id)}"]`);
@@ -117,16 +117,17 @@ export function renderExplained(e) {
     ...e.latest.map((d, i) => {
       const tr = document.createElement('tr');
       tr.title = `${d.transactionId} · ${d.modelVersion}`;
-      tr.append(
-        cell('td', formatClock(d.eventTime)),
-        cell('td', d.score.toFixed(3)),
-        cell(
-          'td',
-          d.contributions.slice(0, 3).map(formatContribution).join(' · '),
-          `explained-${i}`,
-          d.contributions[0]?.feature ?? '',
-        ),
+      // Event time as date and minute (simulated time is years back: the clock alone would not say which day).
+      const when = cell('td', new Date(d.eventTime).toISOString().slice(0, 16).replace('T', ' '));
+      when.className = 'when';
+      const reasons = cell(
+        'td',
+        d.contributions.slice(0, 3).map(formatContribution).join(' · '),
+        `explained-${i}`,
+        d.contributions[0]?.feature ?? '',
       );
+      reasons.className = 'reasons';
+      tr.append(when, cell('td', d.score.toFixed(3)), reasons);
       return tr;
     }),
   );
