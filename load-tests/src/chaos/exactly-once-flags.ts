@@ -23,6 +23,11 @@ export const EXACTLY_ONCE_COMMAND = {
       meaning: 'SIGKILLs of random live instances, each restarted under its instance id',
     },
     'broker-restarts': { value: 'N', default: '1', meaning: 'SIGKILLs of the broker, each restarted after 10 s' },
+    freezes: {
+      value: 'N',
+      default: '1',
+      meaning: 'SIGSTOPs of a live instance for 25 s (past its session and transaction timeouts), then SIGCONT',
+    },
     rolling: {
       value: 'true|false',
       default: 'true',
@@ -45,6 +50,7 @@ export interface ExactlyOnceFlags {
   readonly kills: number;
   readonly brokerRestarts: number;
   readonly rolling: boolean;
+  readonly freezes: number;
   readonly delivery: Delivery;
   readonly partitions: number;
   readonly seed: number;
@@ -68,6 +74,7 @@ export function parseExactlyOnceFlags(
     kills: flags.int('kills', 0, MAX),
     brokerRestarts: flags.int('broker-restarts', 0, MAX),
     rolling: flags.oneOf('rolling', ['true', 'false']) === 'true',
+    freezes: flags.int('freezes', 0, MAX),
     delivery: flags.oneOf('delivery', ['exactly-once', 'at-least-once'] as const),
     partitions: flags.int('partitions', 1, MAX),
     seed: flags.int('seed', 0, MAX),

@@ -19,7 +19,12 @@ export interface ExactlyOnceReport {
   readonly deadLetters: { readonly run: number; readonly reference: number };
   /** Offsets a read_committed reader could not get past at the end (a transaction left open). */
   readonly unstableOffsets: { readonly run: number; readonly reference: number };
-  readonly planned: { readonly kills: number; readonly brokerRestarts: number; readonly rollingRestarts: number };
+  readonly planned: {
+    readonly kills: number;
+    readonly brokerRestarts: number;
+    readonly rollingRestarts: number;
+    readonly freezes: number;
+  };
   readonly faults: FaultCounts;
   /** Whether each group had committed its whole input before the settle time ran out. */
   readonly settled: { readonly run: boolean; readonly reference: boolean };
@@ -52,6 +57,7 @@ export function judgeExactlyOnce(r: ExactlyOnceReport): string[] {
     r.faults.rollingRestarts >= r.planned.rollingRestarts,
     `${r.faults.rollingRestarts} of ${r.planned.rollingRestarts} rolling restarts carried out`,
   );
+  check(r.faults.freezes >= r.planned.freezes, `${r.faults.freezes} of ${r.planned.freezes} freezes carried out`);
   if (r.delivery === 'exactly-once') {
     check(c.run.duplicated === 0, `${c.run.duplicated} duplicated decisions`);
     check(c.differing === 0, `${c.differing} decisions differ from the reference's`);
@@ -95,7 +101,8 @@ export function formatExactlyOnceReport(r: ExactlyOnceReport): string {
     ...c.examples.map((e) => `  ${e.transactionId}: run ${verdictText(e.run)} | reference ${verdictText(e.reference)}`),
     `faults                   ${f.kills} SIGKILLs, ${f.killsAtMs.filter((at) => at <= r.streamMs).length} of ` +
       `them while the stream was sent (slowest back to ready ${s(f.slowestRecoveryMs)}), ` +
-      `${f.brokerRestarts} broker SIGKILL + restart, ${f.rollingRestarts} rolling restart`,
+      `${f.brokerRestarts} broker SIGKILL + restart, ${f.rollingRestarts} rolling restart, ` +
+      `${f.freezes} SIGSTOP + SIGCONT`,
     `input                    ${n(r.inputRecords)} records on the transactions topic`,
     `stream                   ${s(r.streamMs)} (at most ${s(r.maxBehindMs)} behind schedule); whole run ${s(r.elapsedMs)}`,
     `unexpected exits         ${r.unexpectedExits.length}`,

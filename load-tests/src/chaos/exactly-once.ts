@@ -31,6 +31,8 @@ export interface ExactlyOnceOptions {
   readonly kills: number;
   readonly brokerRestarts: number;
   readonly rolling: boolean;
+  /** SIGSTOPs of a live instance past its session and transaction timeouts, each then continued (default 0). */
+  readonly freezes?: number;
   readonly partitions: number;
   readonly seed: number;
   /** Simulated days from a fraud to its report (default 7, the simulator's). */
@@ -161,6 +163,7 @@ export async function runExactlyOnce(options: ExactlyOnceOptions): Promise<Exact
       kills: options.kills,
       brokerRestarts: options.brokerRestarts,
       rollingRestarts: options.rolling ? 1 : 0,
+      freezes: options.freezes ?? 0,
     };
     const plan = planFaults({
       seed: options.seed,

@@ -7,7 +7,8 @@ import { Rng } from '../../../services/producer-sim/src/core/random.ts';
 export type FaultStep =
   | { readonly kind: 'kill'; readonly atMs: number; readonly pick: number; readonly restartAfterMs: number }
   | { readonly kind: 'broker'; readonly atMs: number; readonly downMs: number }
-  | { readonly kind: 'rolling'; readonly atMs: number };
+  | { readonly kind: 'rolling'; readonly atMs: number }
+  | { readonly kind: 'freeze'; readonly atMs: number; readonly pick: number; readonly forMs: number };
 
 export interface FaultPlanOptions {
   readonly seed: number;
@@ -16,6 +17,9 @@ export interface FaultPlanOptions {
   readonly kills: number;
   readonly brokerRestarts: number;
   readonly rollingRestarts: number;
+  /** SIGSTOPs of a live instance, each continued (SIGCONT) after `freezeMs`; default none. */
+  readonly freezes?: number;
+  readonly freezeMs?: number;
   /** How long the broker stays down after its SIGKILL. */
   readonly brokerDownMs: number;
   /** Bounds of the random wait between a SIGKILL and the restart of its instance. */
@@ -33,6 +37,13 @@ export const KILL_WINDOW = { from: 0.05, to: 0.8 } as const;
  */
 export const RESTART_WINDOW = { from: 0.1, to: 0.7 } as const;
 
+/**
+ * How long a frozen instance stays stopped by default: past its session timeout (10 s), so the group moves its
+ * partitions, and past the transaction timeout (10 s) plus the coordinator's check for expired transactions
+ * (every 10 s), so its open transaction is aborted under it and its producer fenced.
+ */
+export const FREEZE_MS = 25_000;
+
 // A stream of its own, so the plan does not move when other draws from the same seed change.
 const STREAM_FAULTS = 7;
 
@@ -47,6 +58,7 @@ export function planFaults(options: FaultPlanOptions): FaultStep[] {
     ['kills', options.kills],
     ['brokerRestarts', options.brokerRestarts],
     ['rollingRestarts', options.rollingRestarts],
+    ['freezes', options.freezes ?? 0],
   ] as const) {
     if (!Number.isInteger(value) || value < 0) throw new RangeError(`${name} must be a whole number, got ${value}`);
   }
@@ -65,7 +77,9 @@ export function planFaults(options: FaultPlanOptions): FaultStep[] {
     });
   }
   // Each kind evenly over the count of its own, then merged by that position: one broker and one rolling
-  // restart come as broker then rolling, two brokers and one rolling as broker, rolling, broker.
+  // restart come as broker then rolling, two brokers and one rolling as broker, rolling, broker. Freezes run
+  // with them, one fault of the kind at a time.
+  const freezes = options.freezes ?? 0;
   const restarts = [
     ...Array.from({ length: options.brokerRestarts }, (_, i) => ({
       kind: 'broker' as const,
@@ -75,13 +89,16 @@ export function planFaults(options: FaultPlanOptions): FaultStep[] {
       kind: 'rolling' as const,
       order: (i + 0.5) / options.rollingRestarts + 1e-9,
     })),
+    ...Array.from({ length: freezes }, (_, i) => ({ kind: 'freeze' as const, order: (i + 0.5) / freezes + 2e-9 })),
   ].sort((a, b) => a.order - b.order);
   const span = RESTART_WINDOW.to - RESTART_WINDOW.from;
   const spacing = span / Math.max(1, restarts.length);
   restarts.forEach(({ kind }, i) => {
     const share = RESTART_WINDOW.from + spacing * (i + 0.5) + rng.uniform(-spacing / 4, spacing / 4);
     const atMs = Math.round(streamMs * share);
-    steps.push(kind === 'broker' ? { kind, atMs, downMs: options.brokerDownMs } : { kind, atMs });
+    if (kind === 'broker') steps.push({ kind, atMs, downMs: options.brokerDownMs });
+    else if (kind === 'rolling') steps.push({ kind, atMs });
+    else steps.push({ kind, atMs, pick: rng.next(), forMs: options.freezeMs ?? FREEZE_MS });
   });
   return steps.sort((a, b) => a.atMs - b.atMs);
 }

@@ -5,7 +5,7 @@ import type { BrokerControl } from './own-broker.ts';
 import type { ScorerSlot } from './scorer-slot.ts';
 
 /** What the runner asks of a scorer slot (`ScorerSlot` has it). */
-export type FaultSlot = Pick<ScorerSlot, 'name' | 'live' | 'pid' | 'kill' | 'restart'>;
+export type FaultSlot = Pick<ScorerSlot, 'name' | 'live' | 'pid' | 'kill' | 'restart' | 'freeze'>;
 import type { StartGate } from './start-gate.ts';
 
 /** One fault as it happened, `atMs` after the stream began. */
@@ -18,6 +18,8 @@ export interface FaultCounts {
   readonly kills: number;
   readonly brokerRestarts: number;
   readonly rollingRestarts: number;
+  /** SIGSTOP + SIGCONT of an instance. */
+  readonly freezes: number;
   /** Longest time from a SIGKILL to its instance's successor being ready again. */
   readonly slowestRecoveryMs: number;
   /** When each SIGKILL of an instance came, after the stream began. */
@@ -50,7 +52,7 @@ export async function runFaults(plan: readonly FaultStep[], deps: FaultRunnerDep
     log.push({ atMs, what });
     deps.log(`+${(atMs / 1000).toFixed(1)} s ${what}`);
   };
-  const counts = { kills: 0, brokerRestarts: 0, rollingRestarts: 0, slowestRecoveryMs: 0 };
+  const counts = { kills: 0, brokerRestarts: 0, rollingRestarts: 0, freezes: 0, slowestRecoveryMs: 0 };
   const killsAtMs: number[] = [];
   const untilDue = (step: FaultStep, lateByMs = 0) => sleep(Math.max(0, startedAt + step.atMs + lateByMs - Date.now()));
   if (plan.some((s) => s.kind === 'broker') && broker === undefined) {
@@ -116,6 +118,21 @@ export async function runFaults(plan: readonly FaultStep[], deps: FaultRunnerDep
             gate.reopen();
           }
           record(`broker answering again (${((Date.now() - began) / 1000).toFixed(1)} s to start)`);
+        } else if (step.kind === 'freeze') {
+          let live = slots.filter((s) => s.live);
+          while (live.length === 0 && !failed) {
+            await sleep(100);
+            live = slots.filter((s) => s.live);
+          }
+          const victim = live[Math.min(live.length - 1, Math.floor(step.pick * live.length))]!;
+          record(`SIGSTOP ${victim.name} (pid ${victim.pid}) for ${(step.forMs / 1000).toFixed(1)} s`);
+          counts.freezes++;
+          try {
+            const ms = await victim.freeze(step.forMs);
+            record(`${victim.name} SIGCONT → ready again ${(ms / 1000).toFixed(1)} s after its SIGSTOP`);
+          } catch (error) {
+            record(`${victim.name} not ready again after its SIGCONT: ${errorMessage(error)}`);
+          }
         } else {
           record('rolling restart begins');
           const began = Date.now();

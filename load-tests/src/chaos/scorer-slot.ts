@@ -19,6 +19,8 @@ const START_ATTEMPTS = 3;
  * exactly-once, opened transactions), so a kill never lands on a process that has only just joined.
  */
 export const MIN_UPTIME_MS = 3_000;
+/** How long a frozen instance may take to be ready again after its SIGCONT (rejoin, restore) before it counts. */
+const READY_AFTER_FREEZE_MS = 120_000;
 
 /**
  * One scorer instance of the run, restarted as often as the faults ask, always under the same instance id, so a
@@ -78,6 +80,34 @@ export class ScorerSlot {
       await sleep(restartAfterMs);
       await this.#start();
       return Date.now() - killedAt;
+    });
+  }
+
+  /**
+   * SIGSTOP, and SIGCONT `forMs` later: a process paused by its machine (a long GC, a stalled VM) past its session
+   * and transaction timeouts, which wakes believing it still owns its partitions and its open transaction. Resolves
+   * when it is ready again, with how long after the SIGSTOP; an instance that is not is reported as unexpected.
+   */
+  freeze(forMs: number): Promise<number> {
+    return this.#enqueue(async () => {
+      const scorer = this.#scorer;
+      if (scorer === undefined || !scorer.service.running) return 0;
+      const began = Date.now();
+      this.#ready = false;
+      scorer.service.pause();
+      await sleep(forMs);
+      scorer.service.resume();
+      try {
+        const ready = async () => (await fetch(`${scorer.url}/readyz`)).ok;
+        await scorer.service.waitFor(ready, READY_AFTER_FREEZE_MS, 'ready again after its SIGCONT');
+      } catch (error) {
+        // An exit of its own is reported by #exited; a process that stays unready is reported here.
+        if (scorer.service.running) this.#events.unexpected(`${this.name}: ${errorMessage(error)}`);
+        throw error;
+      }
+      this.#ready = true;
+      this.#readySince = Date.now();
+      return Date.now() - began;
     });
   }
 

@@ -119,6 +119,16 @@ export class ChildService {
     return this.#stopping;
   }
 
+  /** SIGSTOP: the process halts where it is, its sockets left open, as when the machine pauses it. */
+  pause(): void {
+    if (this.running) this.#child.kill('SIGSTOP');
+  }
+
+  /** SIGCONT after `pause`. */
+  resume(): void {
+    if (this.running) this.#child.kill('SIGCONT');
+  }
+
   /** Immediate SIGKILL, for a second Ctrl-C. */
   kill(): void {
     if (this.running) this.#child.kill('SIGKILL');

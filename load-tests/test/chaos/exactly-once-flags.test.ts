@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { FlagError, HelpRequested, helpText } from '../../../services/cli/src/flags.ts';
 import { EXACTLY_ONCE_COMMAND, parseExactlyOnceFlags } from '../../src/chaos/exactly-once-flags.ts';
 
-test('without flags the exactly-once scenario is the full bar: 200,000 transactions, 3 scorers, 20 kills, a broker and a rolling restart', () => {
+test('without flags the exactly-once scenario is the full bar: 200,000 transactions, 3 scorers, 20 kills, a broker and a rolling restart, a freeze', () => {
   assert.deepEqual(parseExactlyOnceFlags([]), {
     transactions: 200_000,
     rate: 1000,
@@ -11,6 +11,7 @@ test('without flags the exactly-once scenario is the full bar: 200,000 transacti
     kills: 20,
     brokerRestarts: 1,
     rolling: true,
+    freezes: 1,
     delivery: 'exactly-once',
     partitions: 6,
     seed: 42,
@@ -30,6 +31,7 @@ test('every flag is read, in both spellings', () => {
     '0',
     '--rolling',
     'false',
+    '--freezes=2',
     '--delivery',
     'at-least-once',
     '--partitions',
@@ -44,6 +46,7 @@ test('every flag is read, in both spellings', () => {
     kills: 0,
     brokerRestarts: 0,
     rolling: false,
+    freezes: 2,
     delivery: 'at-least-once',
     partitions: 3,
     seed: 7,

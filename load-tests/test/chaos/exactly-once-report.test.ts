@@ -28,11 +28,12 @@ function report(run: [string, number][], over: Partial<ExactlyOnceReport> = {}):
     comparison: compareRuns(ids, a, b),
     deadLetters: { run: 0, reference: 0 },
     unstableOffsets: { run: 0, reference: 0 },
-    planned: { kills: 2, brokerRestarts: 1, rollingRestarts: 1 },
+    planned: { kills: 2, brokerRestarts: 1, rollingRestarts: 1, freezes: 1 },
     faults: {
       kills: 2,
       brokerRestarts: 1,
       rollingRestarts: 1,
+      freezes: 1,
       slowestRecoveryMs: 9000,
       killsAtMs: [10, 2000],
       log: [],
@@ -90,7 +91,15 @@ test('both modes fail when a scorer stopped by itself, a fault was not carried o
       report(exact, {
         delivery,
         unexpectedExits: ['s2: exited by itself with code 1'],
-        faults: { kills: 1, brokerRestarts: 0, rollingRestarts: 1, slowestRecoveryMs: 0, killsAtMs: [10], log: [] },
+        faults: {
+          kills: 1,
+          brokerRestarts: 0,
+          rollingRestarts: 1,
+          freezes: 1,
+          slowestRecoveryMs: 0,
+          killsAtMs: [10],
+          log: [],
+        },
         inputRecords: 4,
       }),
     );

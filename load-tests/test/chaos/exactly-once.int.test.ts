@@ -22,7 +22,7 @@ after(() => broker?.close());
 // The short version of `npm run chaos -- exactly-once` (200,000 transactions, 20 kills): the same code, smaller.
 // Fraud reports come a simulated day after the fraud (not a week), so the 3.2 days of 30,000 transactions
 // include some and the card and terminal features see them.
-test('30,000 transactions through 3 scorers with 5 SIGKILLs, a broker SIGKILL and a rolling restart: one decision per transaction, each the one an uninterrupted instance makes', async (t) => {
+test('30,000 transactions through 3 scorers with 5 SIGKILLs, a broker SIGKILL, a rolling restart and a 25-s SIGSTOP: one decision per transaction, each the one an uninterrupted instance makes', async (t) => {
   const report = await runExactlyOnce({
     brokers: [broker.address],
     broker,
@@ -33,6 +33,7 @@ test('30,000 transactions through 3 scorers with 5 SIGKILLs, a broker SIGKILL an
     kills: 5,
     brokerRestarts: 1,
     rolling: true,
+    freezes: 1,
     partitions: 6,
     seed: 7,
     labelDelayDays: 1,
@@ -45,6 +46,7 @@ test('30,000 transactions through 3 scorers with 5 SIGKILLs, a broker SIGKILL an
   assert.equal(report.faults.kills, 5);
   assert.equal(report.faults.brokerRestarts, 1);
   assert.equal(report.faults.rollingRestarts, 1);
+  assert.equal(report.faults.freezes, 1);
   assert.deepEqual(report.unexpectedExits, []);
   assert.equal(c.run.missing, 0, 'every transaction has a decision');
   assert.equal(c.run.duplicated, 0, 'no transaction has two');

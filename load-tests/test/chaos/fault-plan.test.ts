@@ -55,6 +55,27 @@ test('broker and rolling restarts are spread apart and interleaved by kind', () 
   assert.ok(second!.atMs - first!.atMs >= options.streamMs * 0.15 - 1);
 });
 
+test('freezes join the broker and rolling restarts, each with a victim draw and its length, and move no other fault', () => {
+  const without = planFaults(options);
+  const plan = planFaults({ ...options, freezes: 1, freezeMs: 25_000 });
+  const freezes = plan.filter((s) => s.kind === 'freeze');
+  assert.equal(freezes.length, 1);
+  const freeze = freezes[0]!;
+  assert.ok(freeze.kind === 'freeze' && freeze.forMs === 25_000 && freeze.pick >= 0 && freeze.pick < 1);
+  assert.ok(
+    freeze.atMs >= options.streamMs * RESTART_WINDOW.from && freeze.atMs <= options.streamMs * RESTART_WINDOW.to,
+  );
+  assert.deepEqual(
+    plan.filter((s) => s.kind === 'kill'),
+    without.filter((s) => s.kind === 'kill'),
+  );
+  assert.deepEqual(
+    plan.filter((s) => s.kind !== 'kill').map((s) => s.kind),
+    ['broker', 'rolling', 'freeze'],
+  );
+  assert.throws(() => planFaults({ ...options, freezes: -1 }), RangeError);
+});
+
 test('a plan with no faults is empty, and impossible options are refused', () => {
   assert.deepEqual(planFaults({ ...options, kills: 0, brokerRestarts: 0, rollingRestarts: 0 }), []);
   assert.throws(() => planFaults({ ...options, kills: -1 }), RangeError);

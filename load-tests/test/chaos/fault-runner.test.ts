@@ -27,6 +27,16 @@ class FakeSlot implements FaultSlot {
     return restartAfterMs + this.startMs;
   }
 
+  async freeze(forMs: number): Promise<number> {
+    assert.ok(this.live, `${this.name} was frozen while not live`);
+    this.live = false;
+    this.events.push(`freeze ${this.name}`);
+    await sleep(forMs);
+    this.events.push(`thaw ${this.name}`);
+    this.live = true;
+    return forMs;
+  }
+
   async restart(): Promise<number> {
     this.live = false;
     this.events.push(`restart ${this.name}`);
@@ -133,6 +143,23 @@ test('a rolling restart restarts every instance in turn, each ready before the n
   });
   assert.equal(counts.rollingRestarts, 1);
   assert.deepEqual(events, ['restart s1', 'ready s1', 'restart s2', 'ready s2', 'restart s3', 'ready s3']);
+});
+
+test('a freeze stops a live instance for its time, and the restarts after it wait for it to be ready again', async () => {
+  const events: string[] = [];
+  const gate = new StartGate();
+  const slots = ['s1', 's2'].map((n) => new FakeSlot(n, events, gate));
+  const counts = await runFaults(
+    [
+      { kind: 'freeze', atMs: 0, pick: 0.9, forMs: 30 },
+      { kind: 'rolling', atMs: 1 },
+    ],
+    { slots, gate, broker: undefined, startedAt: Date.now(), log: () => {} },
+  );
+  assert.equal(counts.freezes, 1);
+  assert.deepEqual(events.slice(0, 3), ['freeze s2', 'thaw s2', 'restart s1']);
+  const back = counts.log.find((r) => r.what.startsWith('s2 SIGCONT'))!;
+  assert.ok(back.atMs >= 30);
 });
 
 test('a broker restart without a broker to kill is refused before any fault', async () => {

@@ -10,7 +10,8 @@ import { clientOptions, retriesWithin } from './kafka/client-options.ts';
 import { KafkaGroupMember, type KafkaGroupMemberOptions } from './kafka/kafka-group-member.ts';
 import { labelApplier } from './kafka/label-source.ts';
 import { CardStateChangelog } from './kafka/card-state-changelog.ts';
-import { errorIds } from './kafka/kafka-errors.ts';
+import { AbortJudge } from './kafka/fencing.ts';
+import { errorIds, innermostMessage } from './kafka/kafka-errors.ts';
 import { KafkaTransactions } from './kafka/kafka-transactions.ts';
 import { TerminalCountsSync } from './kafka/terminal-counts.ts';
 import { TopicFollower } from './kafka/topic-follower.ts';
@@ -39,8 +40,11 @@ const REBALANCE_TIMEOUT_MS = 20_000;
 const FETCH_WAIT_MS = 500;
 /** Scoring waits for the labels and the terminal counts to be read to their end at start; a warning after this. */
 const CATCH_UP_TIMEOUT_MS = 60_000;
-/** Transactional errors after which this instance must stop: another instance has its transactional id. */
-const FENCED = new Set(['PRODUCER_FENCED', 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED', 'INVALID_TRANSACTIONAL_ID']);
+/**
+ * A second fencing this soon after the first means another live instance has our transactional id: stop. Twins
+ * fence each other within seconds (every abort starts a new producer); one broker outage fences once.
+ */
+const FENCED_AGAIN_WITHIN_MS = 30_000;
 const GROUP_TIMING = {
   sessionTimeoutMs: SESSION_TIMEOUT_MS,
   rebalanceTimeoutMs: REBALANCE_TIMEOUT_MS,
@@ -326,15 +330,23 @@ export class ScorerService {
         config.topics.transactions,
         sinkOptions,
       );
+      const judge = new AbortJudge(FENCED_AGAIN_WITHIN_MS);
       window = new TransactionWindow({
         intervalMs: config.transaction.intervalMs,
         maxRecords: config.transaction.maxRecords,
         begin: () => txns.begin(),
         onCommitted: () => metrics.commit('ok'),
         onAborted: (error) => {
-          // Another instance with our transactional id: two instances share SCORER_INSTANCE_ID. Stop.
-          if (errorIds(error).some((id) => FENCED.has(id))) this.#fail(error);
-          else this.#source?.aborted(error);
+          const verdict = judge.judge(error, Date.now());
+          if (verdict === 'stop') return this.#fail(error);
+          if (verdict === 'fenced') {
+            this.#log.warn(
+              { ids: errorIds(error) },
+              'producer fenced: the coordinator aborted a transaction of ours (open past its timeout, or another ' +
+                'instance has our transactional id); a new producer takes over',
+            );
+          }
+          this.#source?.aborted(error);
         },
       });
       // Closed after the source's last commit (closers run in reverse).
@@ -427,7 +439,12 @@ export class ScorerService {
     if (this.#failure !== undefined || this.#state === 'failed' || this.#state === 'stopped') return;
     this.#failure = error;
     this.#log.error(
-      { err: errorMessage(error), code: (error as { code?: string }).code },
+      {
+        err: errorMessage(error),
+        code: (error as { code?: string }).code,
+        ids: errorIds(error),
+        cause: innermostMessage(error),
+      },
       'fatal: stopping without committing',
     );
     void this.stop('failure');

@@ -3,6 +3,7 @@ import type { OutRecord, Outcome } from '../core/scoring/records.ts';
 import type { Logger } from '../observability/logger.ts';
 import type { ScorerMetrics } from '../metrics/scorer-metrics.ts';
 import type { BatchControl, GroupMember, PartitionBatch } from './group-member.ts';
+import { errorIds } from './kafka-errors.ts';
 import { OffsetLedger } from './offset-ledger.ts';
 import type { KafkaSink } from './sink.ts';
 import type { TransactionWindow } from './transaction-window.ts';
@@ -166,7 +167,10 @@ export class TransactionSource {
   aborted(error: unknown): void {
     this.#metrics.commit('failed');
     const owned = [...this.#ledger.owned];
-    this.#log.warn({ err: String(error), partitions: owned }, 'transaction aborted: restoring state, fetching again');
+    this.#log.warn(
+      { err: String(error), ids: errorIds(error), partitions: owned },
+      'transaction aborted: restoring state, fetching again',
+    );
     if (this.#closing !== undefined) return;
     if (this.#ledger.revoking) {
       this.#stateSuspect = true;
