@@ -14,18 +14,18 @@ export interface Transaction {
   customerId: string;
   terminalId: string;
   merchantId: string;
-  /** ISO 18245 merchant category code. */
-  mcc: number;
+  /** ISO 18245 merchant category code; null when the feed does not send it (as are the context fields below). */
+  mcc: number | null;
   amountMinor: number;
   /** ISO 4217 alphabetic code. */
   currency: string;
   eventTime: number;
-  channel: Channel;
+  channel: Channel | null;
   /** ISO 3166-1 alpha-2. */
-  terminalCountry: string;
-  /** Position on the simulated world's plane, in kilometres. */
-  terminalX: number;
-  terminalY: number;
+  terminalCountry: string | null;
+  /** Position on the simulated world's plane, in kilometres; both null or neither. */
+  terminalX: number | null;
+  terminalY: number | null;
   /** Card-not-present only: a device fingerprint token and the client IP. */
   deviceId: string | null;
   ipAddress: string | null;

@@ -16,21 +16,26 @@ test('the catalogue keeps the published schema ids', () => {
     [4, SUBJECTS.label, 1],
     [5, SUBJECTS.decision, 2],
     [6, SUBJECTS.decision, 3],
+    [7, SUBJECTS.transaction, 3],
   ]);
-  assert.equal(catalogue.latest(SUBJECTS.transaction).id, 2);
+  assert.equal(catalogue.latest(SUBJECTS.transaction).id, 7);
   assert.equal(catalogue.latest(SUBJECTS.decision).id, 6);
 });
 
 test('the Avro schemas have exactly the fields of the TypeScript types', () => {
   const strict = { noUndeclaredFields: true };
   assert.ok(catalogue.latest(SUBJECTS.transaction).type.isValid(sampleTransaction(), strict));
+  const absent = { mcc: null, channel: null, terminalCountry: null, terminalX: null, terminalY: null };
+  assert.ok(catalogue.latest(SUBJECTS.transaction).type.isValid(sampleTransaction(absent), strict));
   assert.ok(catalogue.latest(SUBJECTS.decision).type.isValid(sampleDecision(), strict));
   assert.ok(catalogue.latest(SUBJECTS.label).type.isValid(sampleLabel(), strict));
 });
 
 test('the Avro enums list the same symbols as the TypeScript unions', () => {
   const tx = catalogue.latest(SUBJECTS.transaction).type.schema() as { fields: { name: string; type: unknown }[] };
-  const channel = tx.fields.find((f) => f.name === 'channel')?.type as { symbols: string[] };
+  // Version 3: the channel is ['null', Channel].
+  const channelUnion = tx.fields.find((f) => f.name === 'channel')?.type as unknown[];
+  const channel = channelUnion.find((t) => typeof t === 'object') as { symbols: string[] };
   assert.deepEqual(channel.symbols, [...CHANNELS]);
   const decision = catalogue.latest(SUBJECTS.decision).type.schema() as { fields: { name: string; type: unknown }[] };
   const action = decision.fields.find((f) => f.name === 'action')?.type as { symbols: string[] };

@@ -23,6 +23,25 @@ test('a card-present transaction keeps its null device and IP fields', () => {
   assert.deepEqual(codecs.transaction.decode(codecs.transaction.encode(tx)), tx);
 });
 
+test('an explanation may list a feature left NaN by an absent context, and it round-trips as NaN', () => {
+  const explained = sampleDecision({
+    explanation: {
+      expectedValue: -4.5,
+      margin: 0.5,
+      contributions: [{ feature: 'mcc_risk_group', value: Number.NaN, contribution: 1.25 }],
+    },
+  });
+  const back = codecs.decision.decode(codecs.decision.encode(explained));
+  assert.ok(Number.isNaN(back.explanation?.contributions[0]?.value));
+});
+
+test('a context field left undefined is written as null (avsc unwrapped unions): readers see it absent', () => {
+  const undefinedMcc = { ...sampleTransaction(), mcc: undefined } as unknown as Parameters<
+    typeof codecs.transaction.encode
+  >[0];
+  assert.equal(codecs.transaction.decode(codecs.transaction.encode(undefinedMcc)).mcc, null);
+});
+
 test('decisions and labels survive a round trip unchanged', () => {
   const decision = sampleDecision({ reasons: [] });
   assert.deepEqual(codecs.decision.decode(codecs.decision.encode(decision)), decision);

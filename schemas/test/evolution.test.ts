@@ -27,6 +27,48 @@ test('a transaction written with schema version 1 is read as the current version
   assert.deepEqual(decoded, { ...oldShape, deviceId: null, ipAddress: null });
 });
 
+/** Every context field a feed may leave out (Transaction version 3), null. */
+const NO_CONTEXT = { mcc: null, channel: null, terminalCountry: null, terminalX: null, terminalY: null } as const;
+
+test('a transaction written with schema version 2 is read as version 3 with every field as it was sent', () => {
+  const codecs = createSchemaCodecs();
+  const v2 = codecs.catalogue.byId(2);
+  assert.ok(v2 && v2.subject === SUBJECTS.transaction && v2.version === 2);
+  assert.equal(codecs.transaction.schemaId, 7);
+  for (const sent of [sampleTransaction(), sampleTransaction({ channel: 'CARD_PRESENT', deviceId: null })]) {
+    assert.deepEqual(codecs.transaction.decode(frameWith(2, sent)), sent);
+  }
+});
+
+test('version 2 cannot hold an absent context: a null MCC or channel is not a version 2 record', () => {
+  const v2 = loadCatalogue().byId(2)!.type;
+  assert.equal(v2.isValid(sampleTransaction({ mcc: null })), false);
+  assert.equal(v2.isValid(sampleTransaction({ channel: null })), false);
+});
+
+test('a version 3 transaction without context round-trips with its context null, and so does one with part of it', () => {
+  const codecs = createSchemaCodecs();
+  for (const tx of [
+    sampleTransaction({ ...NO_CONTEXT, deviceId: null, ipAddress: null }),
+    sampleTransaction({ mcc: null, terminalCountry: null }),
+    sampleTransaction({ terminalX: null, terminalY: null }),
+  ]) {
+    const framed = codecs.transaction.encode(tx);
+    assert.equal(framed.readUInt32BE(1), 7);
+    assert.deepEqual(codecs.transaction.decode(framed), tx);
+  }
+});
+
+test('a version 2 reader cannot read version 3 at all (the order of upgrades: scorers first, then producers)', () => {
+  // Backward compatible only: avsc refuses to resolve a nullable writer field into a required reader field, so
+  // an un-upgraded consumer fails on the new producer's records whether or not they carry their context.
+  const catalogue = loadCatalogue();
+  const v2 = catalogue.byId(2)!.type;
+  const v3 = catalogue.byId(7)!.type;
+  assert.throws(() => v2.createResolver(v3), /cannot read "null" as "int"/);
+  assert.doesNotThrow(() => v3.createResolver(v2));
+});
+
 test('the resolver for an old version is reused across records', () => {
   const codecs = createSchemaCodecs();
   const { deviceId: _d, ipAddress: _i, ...oldShape } = sampleTransaction();

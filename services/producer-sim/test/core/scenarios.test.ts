@@ -27,7 +27,8 @@ function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, 
 }
 
 function km(a: Transaction, b: Transaction): number {
-  return Math.hypot(a.terminalX - b.terminalX, a.terminalY - b.terminalY);
+  // The full feed: every transaction has its position (as its channel, country and MCC).
+  return Math.hypot(a.terminalX! - b.terminalX!, a.terminalY! - b.terminalY!);
 }
 
 test('the full mix produces every scenario id, and each id only when it is switched on', () => {
@@ -58,7 +59,7 @@ test('a cloned card turns up in person sooner than its owner could travel there;
   let clones = 0;
   let honestLongTrips = 0;
   for (const { tx, scenario } of rows) {
-    if (!IN_PERSON.has(tx.channel) && !(scenario === 'impossible-travel')) continue;
+    if (!IN_PERSON.has(tx.channel!) && !(scenario === 'impossible-travel')) continue;
     const previous = lastInPerson.get(tx.cardId);
     lastInPerson.set(tx.cardId, { tx, fraud: scenario !== null });
     if (!previous) continue;
@@ -108,19 +109,19 @@ test('an account takeover uses a device new to the card: a small probe, then amo
 test('a category shift spends in cash-out categories, mostly far from where the card is usually used', () => {
   const shifted = ofScenario('category-shift');
   const genuineByCard = groupBy(
-    rows.filter((r) => r.scenario === null && r.tx.terminalCountry === 'BE' && IN_PERSON.has(r.tx.channel)),
+    rows.filter((r) => r.scenario === null && r.tx.terminalCountry === 'BE' && IN_PERSON.has(r.tx.channel!)),
     (r) => r.tx.cardId,
   );
   let far = 0;
   let measured = 0;
   for (const tx of shifted) {
-    assert.ok(HIGH_RISK_MCCS.has(tx.mcc), `mcc ${tx.mcc}`);
+    assert.ok(HIGH_RISK_MCCS.has(tx.mcc!), `mcc ${tx.mcc}`);
     const usual = genuineByCard.get(tx.cardId);
     if (!usual || usual.length < 3) continue;
-    const cx = usual.reduce((s, r) => s + r.tx.terminalX, 0) / usual.length;
-    const cy = usual.reduce((s, r) => s + r.tx.terminalY, 0) / usual.length;
+    const cx = usual.reduce((s, r) => s + r.tx.terminalX!, 0) / usual.length;
+    const cy = usual.reduce((s, r) => s + r.tx.terminalY!, 0) / usual.length;
     measured++;
-    if (Math.hypot(tx.terminalX - cx, tx.terminalY - cy) > 10) far++;
+    if (Math.hypot(tx.terminalX! - cx, tx.terminalY! - cy) > 10) far++;
   }
   assert.ok(measured >= 10 && far / measured > 0.7, `${far} of ${measured} far from home`);
   const days = groupBy(shifted, (tx) => tx.cardId);
@@ -132,8 +133,8 @@ test('a category shift spends in cash-out categories, mostly far from where the 
 
 test('no single field value picks out the fraud: channel, country, category, device presence, new device', () => {
   const fields: Record<string, (tx: Transaction) => string> = {
-    channel: (tx) => tx.channel,
-    country: (tx) => tx.terminalCountry,
+    channel: (tx) => tx.channel!,
+    country: (tx) => tx.terminalCountry!,
     mcc: (tx) => String(tx.mcc),
     device: (tx) => String(tx.deviceId !== null),
   };

@@ -42,16 +42,25 @@ export function validateTransaction(tx: Transaction, now: number, limits: InputL
   if (!isUpperAlpha(tx.currency, 3)) {
     throw new ValidationError('CURRENCY_INVALID', 'currency', 'currency must be 3 letters A-Z');
   }
-  if (!isUpperAlpha(tx.terminalCountry, 2)) {
+  // The context fields may be absent (null: a feed that tells only card, terminal, amount and time); present,
+  // they must be well formed.
+  if (tx.terminalCountry !== null && !isUpperAlpha(tx.terminalCountry, 2)) {
     throw new ValidationError('COUNTRY_INVALID', 'terminalCountry', 'terminalCountry must be 2 letters A-Z');
   }
-  if (!Number.isInteger(tx.mcc) || tx.mcc < 0 || tx.mcc > 9999) {
+  if (tx.mcc !== null && (!Number.isInteger(tx.mcc) || tx.mcc < 0 || tx.mcc > 9999)) {
     throw new ValidationError('MCC_INVALID', 'mcc', 'mcc must be an integer in 0..9999');
   }
-  if (!CHANNELS.includes(tx.channel)) {
+  if (tx.channel !== null && !CHANNELS.includes(tx.channel)) {
     throw new ValidationError('CHANNEL_INVALID', 'channel', `channel must be one of ${CHANNELS.join(' ')}`);
   }
-  if (!Number.isFinite(tx.terminalX) || !Number.isFinite(tx.terminalY)) {
+  if ((tx.terminalX === null) !== (tx.terminalY === null)) {
+    throw new ValidationError(
+      'POSITION_INVALID',
+      'terminalX',
+      'terminalX and terminalY must be both given or both null',
+    );
+  }
+  if (tx.terminalX !== null && (!Number.isFinite(tx.terminalX) || !Number.isFinite(tx.terminalY))) {
     throw new ValidationError('POSITION_INVALID', 'terminalX', 'terminalX and terminalY must be finite');
   }
 }

@@ -124,3 +124,24 @@ test('currency, country, MCC, channel and position are checked', () => {
   rejects({ channel: 'TELEPATHY' }, 'CHANNEL_INVALID', 'channel');
   rejects({ terminalY: Number.NaN }, 'POSITION_INVALID', 'terminalX');
 });
+
+test('absent context (channel, MCC, country and position null, as schema version 3 allows) passes', () => {
+  const none = { mcc: null, channel: null, terminalCountry: null, terminalX: null, terminalY: null };
+  validateTransaction(tx(none), NOW);
+  validateTransaction(tx({ ...none, channel: 'ECOMMERCE', deviceId: 'd', ipAddress: '10.0.0.1' }), NOW);
+  validateTransaction(tx({ terminalX: null, terminalY: null }), NOW);
+});
+
+test('a position with one coordinate null is POSITION_INVALID; present context is checked as before', () => {
+  rejects({ terminalX: null }, 'POSITION_INVALID', 'terminalX');
+  rejects({ terminalY: null }, 'POSITION_INVALID', 'terminalX');
+  rejects({ channel: null, mcc: 10000 }, 'MCC_INVALID', 'mcc');
+  rejects({ mcc: null, terminalCountry: 'be' }, 'COUNTRY_INVALID', 'terminalCountry');
+});
+
+test('only null means absent: a context field left undefined is invalid', () => {
+  rejects({ mcc: undefined }, 'MCC_INVALID', 'mcc');
+  rejects({ channel: undefined }, 'CHANNEL_INVALID', 'channel');
+  rejects({ terminalCountry: undefined }, 'COUNTRY_INVALID', 'terminalCountry');
+  rejects({ terminalX: undefined, terminalY: undefined }, 'POSITION_INVALID', 'terminalX');
+});

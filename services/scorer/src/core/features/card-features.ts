@@ -24,7 +24,7 @@ import {
 } from './card-layout.ts';
 import { PAGE_MASK } from './card-store.ts';
 import type { CardStore } from './card-store.ts';
-import { isCardNotPresent, isPhysical } from './channel.ts';
+import { isCardNotPresent, isPhysical, NO_CHANNEL } from './channel.ts';
 import { FEATURE_INDEX as F } from './feature-names.ts';
 import {
   AMOUNT_RATIO_CAP,
@@ -139,17 +139,21 @@ export function updateCardFeatures(
     }
   }
   out[offset + F.card_tx_count_1h] = count1h;
-  out[offset + F.card_cnp_small_count_1h] = small1h;
+  const told = channel !== NO_CHANNEL;
+  out[offset + F.card_cnp_small_count_1h] = told ? small1h : NaN;
   out[offset + F.card_distinct_terminals_24h] = touchTerminal(u32, b32, hash32(tx.terminalId), tSec);
 
-  const channelBit = 1 << channel;
-  const channelMask = u8[b8 + CHANNEL_MASK_U8]!;
-  out[offset + F.channel_new_for_card] = (channelMask & channelBit) === 0 ? 1 : 0;
-  u8[b8 + CHANNEL_MASK_U8] = channelMask | channelBit;
+  if (told) {
+    const channelBit = 1 << channel;
+    const channelMask = u8[b8 + CHANNEL_MASK_U8]!;
+    out[offset + F.channel_new_for_card] = (channelMask & channelBit) === 0 ? 1 : 0;
+    u8[b8 + CHANNEL_MASK_U8] = channelMask | channelBit;
+  } else out[offset + F.channel_new_for_card] = NaN;
 
   // E-commerce without a device fingerprint counts as an unseen device; mail and phone orders never have one.
-  let deviceNew = channel === ECOMMERCE ? 1 : 0;
-  let deviceAge = DEVICE_AGE_CAP_HOURS;
+  // With neither a channel nor a device nothing is known of the device.
+  let deviceNew = told ? (channel === ECOMMERCE ? 1 : 0) : NaN;
+  let deviceAge = told ? DEVICE_AGE_CAP_HOURS : NaN;
   if (tx.deviceId !== null && tx.deviceId.length > 0) {
     const firstSec = rememberDevice(u32, u8, b32, b8, hash32(tx.deviceId), tSec);
     deviceNew = firstSec === tSec ? 1 : 0;
@@ -157,24 +161,33 @@ export function updateCardFeatures(
   }
   out[offset + F.device_new_for_card] = deviceNew;
   out[offset + F.device_age_hours] = deviceAge;
-  out[offset + F.mcc_new_for_card] = rememberMcc(u16, u8, b16, b8, tx.mcc + 1) ? 0 : 1;
+  out[offset + F.mcc_new_for_card] = tx.mcc === null ? NaN : rememberMcc(u16, u8, b16, b8, tx.mcc + 1) ? 0 : 1;
 
-  const country = (tx.terminalCountry.charCodeAt(0) << 8) | tx.terminalCountry.charCodeAt(1);
-  out[offset + F.country_changed] = hasPrev && u16[b16 + LAST_COUNTRY_U16] !== country ? 1 : 0;
-  u16[b16 + LAST_COUNTRY_U16] = country;
+  // 0 is no country yet (two letters A-Z never encode to 0): a card's first country, told after transactions
+  // without one, is no change.
+  if (tx.terminalCountry !== null) {
+    const country = (tx.terminalCountry.charCodeAt(0) << 8) | tx.terminalCountry.charCodeAt(1);
+    const last = u16[b16 + LAST_COUNTRY_U16]!;
+    out[offset + F.country_changed] = last !== 0 && last !== country ? 1 : 0;
+    u16[b16 + LAST_COUNTRY_U16] = country;
+  } else out[offset + F.country_changed] = NaN;
 
-  let distance = 0;
-  let speed = 0;
+  // Distance needs the channel (0 for card not present) and, card present, the position; a transaction without
+  // them is NaN and leaves the card's last position as it was.
+  const physical = told && isPhysical(channel);
+  const positioned = tx.terminalX !== null && tx.terminalY !== null;
+  let distance = told && (!physical || positioned) ? 0 : NaN;
+  let speed = distance;
   let newFlags = flags | HAS_PREV;
-  if (isPhysical(channel)) {
+  if (physical && positioned) {
     if ((flags & HAS_PHYS) !== 0) {
-      const dx = tx.terminalX - f64[b64 + LAST_PHYS_X_F64]!;
-      const dy = tx.terminalY - f64[b64 + LAST_PHYS_Y_F64]!;
+      const dx = tx.terminalX! - f64[b64 + LAST_PHYS_X_F64]!;
+      const dy = tx.terminalY! - f64[b64 + LAST_PHYS_Y_F64]!;
       distance = Math.sqrt(dx * dx + dy * dy);
       speed = distance / Math.max((t - f64[b64 + LAST_PHYS_TIME_F64]!) / HOUR_MS, MIN_TRAVEL_HOURS);
     }
-    f64[b64 + LAST_PHYS_X_F64] = tx.terminalX;
-    f64[b64 + LAST_PHYS_Y_F64] = tx.terminalY;
+    f64[b64 + LAST_PHYS_X_F64] = tx.terminalX!;
+    f64[b64 + LAST_PHYS_Y_F64] = tx.terminalY!;
     f64[b64 + LAST_PHYS_TIME_F64] = t;
     newFlags |= HAS_PHYS;
   }

@@ -16,6 +16,9 @@ export function channelIndex(channel: Channel): number {
   }
 }
 
+/** The channel index of a transaction whose feed does not tell its channel: neither physical nor not present. */
+export const NO_CHANNEL = -1;
+
 /** The card was at the terminal, so the terminal's position is the card's: travel features use only these. */
 export function isPhysical(index: number): boolean {
   return index === 0 || index === 1 || index === 3;

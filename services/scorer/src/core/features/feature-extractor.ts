@@ -1,7 +1,7 @@
 import type { Transaction } from '../../../../../schemas/src/types.ts';
 import { updateCardFeatures } from './card-features.ts';
 import type { CardStore } from './card-store.ts';
-import { channelIndex } from './channel.ts';
+import { channelIndex, NO_CHANNEL } from './channel.ts';
 import { FEATURE_COUNT, FEATURE_INDEX as F } from './feature-names.ts';
 import { DAY_MS, HOUR_MS } from './feature-params.ts';
 import { checkFeatureSpec } from './feature-spec.ts';
@@ -61,9 +61,13 @@ export class FeatureExtractor {
     out[offset + F.is_weekend] = weekday === 0 || weekday === 6 ? 1 : 0;
     out[offset + F.is_night] = Math.floor(t / HOUR_MS) % 24 <= 6 ? 1 : 0;
 
-    const channel = channelIndex(tx.channel);
-    for (let i = 0; i < 5; i++) out[offset + F.channel_card_present + i] = i === channel ? 1 : 0;
-    out[offset + F.mcc_risk_group] = mccRiskGroup(tx.mcc);
+    // An absent context field makes the features that read it NaN ("not told", not 0): the model has a branch
+    // for it. NO_CHANNEL (-1) is neither physical nor card-not-present.
+    const channel = tx.channel === null ? NO_CHANNEL : channelIndex(tx.channel);
+    for (let i = 0; i < 5; i++) {
+      out[offset + F.channel_card_present + i] = channel === NO_CHANNEL ? NaN : i === channel ? 1 : 0;
+    }
+    out[offset + F.mcc_risk_group] = tx.mcc === null ? NaN : mccRiskGroup(tx.mcc);
 
     const counts = this.#terminalCounts;
     this.#terminals.observe(tx.terminalId, t, owner, counts);

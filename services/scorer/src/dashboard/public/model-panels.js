@@ -98,7 +98,13 @@ export function renderDrift(d) {
 }
 
 function formatContribution(c) {
-  const value = Number.isInteger(c.value) ? String(c.value) : c.value.toPrecision(4);
+  // A feature whose input the feed did not send is NaN, which JSON carries as null.
+  const value =
+    c.value === null || Number.isNaN(c.value)
+      ? 'absent'
+      : Number.isInteger(c.value)
+        ? String(c.value)
+        : c.value.toPrecision(4);
   return `${c.feature} = ${value} (${c.contribution >= 0 ? '+' : '−'}${Math.abs(c.contribution).toFixed(2)})`;
 }
 

@@ -95,6 +95,31 @@ test('signals below their limits do not appear as reasons', () => {
   assert.deepEqual(decide(0.6, firstTx, 0, CONFIG).reasons, ['HIGH_MODEL_SCORE'], 'everything is new on a first use');
 });
 
+test('a feature left NaN by an absent context raises no reason, and the rules decide on the rest', () => {
+  const absent = Object.fromEntries(
+    (
+      [
+        'distance_from_prev_km',
+        'speed_from_prev_kmh',
+        'card_cnp_small_count_1h',
+        'channel_card_present',
+        'channel_new_for_card',
+        'device_new_for_card',
+        'device_age_hours',
+        'mcc_risk_group',
+        'mcc_new_for_card',
+        'country_changed',
+      ] as const
+    ).map((name) => [name, Number.NaN]),
+  );
+  assert.deepEqual(decide(0.6, row(absent), 0, CONFIG).reasons, ['HIGH_MODEL_SCORE']);
+  assert.deepEqual(decide(0.6, row({ ...absent, amount_over_card_mean_30d: 6 }), 0, CONFIG).reasons, [
+    'HIGH_MODEL_SCORE',
+    'AMOUNT_FAR_ABOVE_CARD_MEAN',
+  ]);
+  assert.equal(decideDegraded(row({ ...absent, amount: 6000 }), 0, CONFIG).action, 'REVIEW');
+});
+
 test('hard rules raise a low score: a reported card is declined, an amount over the limit reviewed', () => {
   const reported = decide(0.01, row({ card_fraud_reported: 1 }), 0, CONFIG);
   assert.deepEqual([reported.action, reported.reasons], ['DECLINE', ['CARD_REPORTED_FRAUD']]);
