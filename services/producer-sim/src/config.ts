@@ -79,9 +79,9 @@ export const SIM_COMMAND = {
     'label-delay-days': { value: 'D', default: '7', meaning: 'simulated delay of a fraud report' },
     'run-id': { value: 'ID', meaning: 'transaction id prefix (default s<seed>)' },
     context: {
-      value: 'full|constant',
+      value: 'full|constant|absent',
       default: 'full',
-      meaning: 'the feed: full context, or only card, terminal, amount and time (the rest one neutral value)',
+      meaning: 'the feed: full context, or only card, terminal, amount and time (the rest one neutral value, or null)',
     },
     brokers: { value: 'H:P,H:P', env: 'KAFKA_BROKERS', default: '127.0.0.1:19092', meaning: 'Kafka brokers' },
     'client-id': { value: 'ID', default: 'producer-sim', meaning: 'Kafka client id' },

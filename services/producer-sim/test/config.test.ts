@@ -53,6 +53,13 @@ test('a scenario list and the scenario catalogue are understood', () => {
   assert.equal(loadConfig({}, []).command, 'run');
 });
 
+test('the feed context is full by default, and constant or absent on request', () => {
+  assert.equal(loadConfig({}, []).context, 'full');
+  assert.equal(loadConfig({}, ['--context', 'constant']).context, 'constant');
+  assert.equal(loadConfig({}, ['--context=absent']).context, 'absent');
+  badFlag(['--context', 'none'], /^--context = 'none' is invalid: expected full \| constant \| absent/);
+});
+
 test('the environment sets the brokers and the log level; a flag wins over it', () => {
   const fromEnv = loadConfig({ KAFKA_BROKERS: 'k1:9092', LOG_LEVEL: 'debug' }, []);
   assert.deepEqual(fromEnv.kafka.brokers, ['k1:9092']);

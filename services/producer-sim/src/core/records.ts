@@ -8,10 +8,11 @@ import type { World } from './world.ts';
 /**
  * What a feed tells of a transaction beyond card, terminal, amount and time: `full` everything the world knows;
  * `constant` what a processor that sends only those four gives, the rest set to one neutral value (one MCC, one
- * channel, the home country, the origin as position, no device or IP), as the Handbook's data has.
+ * channel, the home country, the origin as position, no device or IP), as the Handbook's data has; `absent` the
+ * same four with the rest null, as Transaction schema version 3 allows.
  */
-export type FeedContext = 'full' | 'constant';
-export const FEED_CONTEXTS: readonly FeedContext[] = ['full', 'constant'];
+export type FeedContext = 'full' | 'constant' | 'absent';
+export const FEED_CONTEXTS: readonly FeedContext[] = ['full', 'constant', 'absent'];
 
 /** The neutral context of a `constant` feed: miscellaneous retail, card present, at home. */
 const CONSTANT_MCC = 5999;
@@ -57,6 +58,18 @@ export class RecordFactory {
       ipAddress: ip === 0 ? null : tokens.ipAddress(ip),
     };
     if (this.#context === 'full') return base;
+    if (this.#context === 'absent') {
+      return {
+        ...base,
+        mcc: null,
+        channel: null,
+        terminalCountry: null,
+        terminalX: null,
+        terminalY: null,
+        deviceId: null,
+        ipAddress: null,
+      };
+    }
     return {
       ...base,
       mcc: CONSTANT_MCC,

@@ -60,8 +60,9 @@ export const CSV: TextFormat = {
   labelHeader: `${LABEL_COLUMNS.join(',')}\n`,
   truthHeader: 'transactionId,isFraud,scenario\n',
   transaction: (tx) =>
-    `${tx.transactionId},${tx.cardId},${tx.customerId},${tx.terminalId},${tx.merchantId},${tx.mcc},${tx.amountMinor},` +
-    `${tx.currency},${tx.eventTime},${tx.channel},${tx.terminalCountry},${tx.terminalX},${tx.terminalY},` +
+    `${tx.transactionId},${tx.cardId},${tx.customerId},${tx.terminalId},${tx.merchantId},${tx.mcc ?? ''},` +
+    `${tx.amountMinor},${tx.currency},${tx.eventTime},${tx.channel ?? ''},${tx.terminalCountry ?? ''},` +
+    `${tx.terminalX ?? ''},${tx.terminalY ?? ''},` +
     `${tx.deviceId ?? ''},${tx.ipAddress ?? ''}\n`,
   label: (l) => `${l.transactionId},${l.cardId},${l.terminalId},${l.scenario},${l.eventTime},${l.reportedAt}\n`,
   truth: (transactionId, scenario) => `${transactionId},${scenario === null ? 0 : 1},${scenario ?? ''}\n`,

@@ -118,3 +118,28 @@ test('a constant-context feed is the same stream with only card, terminal, amoun
   // The full feed does tell more: several channels and MCCs.
   assert.ok(new Set(full.transactions.map((t) => t.tx.channel)).size > 1);
 });
+
+test('an absent-context feed is the same stream and frauds with every context field null', () => {
+  const full = collect(params({ days: 2, scenarios: FULL }));
+  const absent = collect(params({ days: 2, scenarios: FULL, context: 'absent' }));
+  assert.equal(absent.transactions.length, full.transactions.length);
+  const NULL_CONTEXT = {
+    mcc: null,
+    channel: null,
+    terminalCountry: null,
+    terminalX: null,
+    terminalY: null,
+    deviceId: null,
+    ipAddress: null,
+  };
+  absent.transactions.forEach(({ tx, scenario }, i) => {
+    const fullTx = full.transactions[i]!.tx;
+    assert.deepEqual(tx, { ...fullTx, ...NULL_CONTEXT });
+    assert.equal(scenario, full.transactions[i]!.scenario, 'the same frauds');
+  });
+  assert.deepEqual(absent.labels, full.labels);
+  assert.ok(
+    full.transactions.some((t) => t.tx.deviceId !== null),
+    'the full feed has devices to take away',
+  );
+});

@@ -57,6 +57,15 @@ test('NDJSON files hold exactly the stream: transactions, labels in report order
   assert.equal(manifest.summary.labels, labels.length);
 });
 
+test('a CSV line writes an absent (null) context field as an empty cell, not as "null"', () => {
+  const tx = collect(params({ days: 1, context: 'absent' })).transactions[0]!.tx;
+  const cells = CSV.transaction(tx).trimEnd().split(',');
+  assert.equal(cells.length, 15);
+  assert.deepEqual(cells.slice(9, 15), ['', '', '', '', '', '']);
+  assert.equal(cells[5], '', 'mcc');
+  assert.ok(!CSV.transaction(tx).includes('null'));
+});
+
 test('CSV files have one header naming the schema fields in order, and one line per record', async (t) => {
   const dir = await writeRun(CSV, t);
   const expected = collect(simParams);

@@ -1,6 +1,7 @@
 /**
  * A short decimal that reads back as the same float32: the model sees float32 features, so the training matrix
- * carries exactly those values. Seven significant digits nearly always suffice; nine always do.
+ * carries exactly those values. Seven significant digits nearly always suffice; nine always do. NaN (a feature
+ * whose input the feed did not send) prints as `NaN`, which model/training/data.py reads as missing.
  */
 export function float32Text(value: number): string {
   // Integers up to 2^24 are exact in float32 and print exactly; larger ones need the digit search too.

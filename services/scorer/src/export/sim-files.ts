@@ -74,14 +74,14 @@ export function transactionFromCsv(f: Record<string, string>): Transaction {
     customerId: f['customerId'] ?? '',
     terminalId: f['terminalId'] ?? '',
     merchantId: f['merchantId'] ?? '',
-    mcc: Number(f['mcc']),
+    mcc: numberOrNull(f['mcc']),
     amountMinor: Number(f['amountMinor']),
     currency: f['currency'] ?? '',
     eventTime: Number(f['eventTime']),
-    channel: channel(f['channel']),
-    terminalCountry: f['terminalCountry'] ?? '',
-    terminalX: Number(f['terminalX']),
-    terminalY: Number(f['terminalY']),
+    channel: f['channel'] ? channel(f['channel']) : null,
+    terminalCountry: f['terminalCountry'] ? f['terminalCountry'] : null,
+    terminalX: numberOrNull(f['terminalX']),
+    terminalY: numberOrNull(f['terminalY']),
     deviceId: f['deviceId'] ? f['deviceId'] : null,
     ipAddress: f['ipAddress'] ? f['ipAddress'] : null,
   };
@@ -104,6 +104,11 @@ export function truthFromCsv(f: Record<string, string>): Truth {
     isFraud: f['isFraud'] === '1' || f['isFraud'] === 'true',
     scenario: f['scenario'] ? f['scenario'] : null,
   };
+}
+
+/** The simulator writes an absent (null) context field as an empty cell. */
+function numberOrNull(value: string | undefined): number | null {
+  return value === undefined || value === '' ? null : Number(value);
 }
 
 function channel(value: string | undefined): Channel {

@@ -137,6 +137,24 @@ test('CSV input gives the same matrix as NDJSON input', async (t) => {
   assert.equal(await readFile(join(csvDir, 'out.csv'), 'utf8'), await readFile(join(ndjsonDir, 'out.csv'), 'utf8'));
 });
 
+test('a transaction without context exports NaN where its features are missing, from NDJSON and CSV alike', async (t) => {
+  const none = { mcc: null, channel: null, terminalCountry: null, terminalX: null, terminalY: null };
+  const f = fixture();
+  const absent = { ...f, txs: f.txs.map((t) => ({ ...t, ...none })) };
+  const ndjsonDir = await tempDir(t);
+  const csvDir = await tempDir(t);
+  await writeNdjson(ndjsonDir, absent);
+  await writeCsv(csvDir, absent);
+  await exportFeatures(await locateSimFiles(ndjsonDir), join(ndjsonDir, 'out.csv'), SPEC);
+  await exportFeatures(await locateSimFiles(csvDir), join(csvDir, 'out.csv'), SPEC);
+  const text = await readFile(join(ndjsonDir, 'out.csv'), 'utf8');
+  assert.equal(await readFile(join(csvDir, 'out.csv'), 'utf8'), text);
+  // model/training/data.py reads the cell NaN as missing (a Python test reads this very spelling).
+  const [row] = parseCsv(text);
+  assert.deepEqual([row!['mcc_risk_group'], row!['channel_atm'], row!['distance_from_prev_km']], ['NaN', 'NaN', 'NaN']);
+  assert.deepEqual([row!['amount'], row!['card_tx_count_1d']], ['90', '1']);
+});
+
 test('a scorer that receives the labels early computes the same rows as the export', async (t) => {
   const dir = await tempDir(t);
   const f = fixture();

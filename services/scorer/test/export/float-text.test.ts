@@ -14,3 +14,7 @@ test('float32 values print short and read back to the same float32', () => {
     assert.ok(text.replace(/^-|\.|e.*$/g, '').replace(/^0+/, '').length <= 9, text);
   }
 });
+
+test('NaN, a feature whose input the feed did not send, prints as NaN (model/training/data.py reads it as missing)', () => {
+  assert.equal(float32Text(Number.NaN), 'NaN');
+});
