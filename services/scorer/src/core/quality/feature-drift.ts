@@ -3,8 +3,10 @@
  *
  * The reference comes with the model (`feature_histograms` metadata, written by model/training/drift.py): per
  * feature, float32 bin edges at the training deciles and the training rows in each bin. Bin 0 holds
- * x <= edges[0], bin i holds edges[i-1] < x <= edges[i], the last x > edges[-1]. The scorer keeps the last
- * `windowRows` rows it scored in a ring and their bin counts, so a report costs features × bins.
+ * x <= edges[0], bin i holds edges[i-1] < x <= edges[i], the last x > edges[-1]. NaN (an input the feed did not
+ * send) has a bin of its own after those, counted in training as `missing`: a feed that stops sending a field
+ * drifts on the features that read it, as it should. The scorer keeps the last `windowRows` rows it scored in a
+ * ring and their bin counts, so a report costs features × bins.
  */
 
 /** One feature's training distribution. */
@@ -14,6 +16,8 @@ export interface FeatureHistogram {
   readonly edges: readonly number[];
   /** Training rows per bin: edges.length + 1 of them. */
   readonly counts: readonly number[];
+  /** Training rows where the feature was NaN (0 in a model trained before absent context). */
+  readonly missing: number;
 }
 
 export interface DriftReference {
@@ -63,7 +67,7 @@ export function parseDriftReference(json: string, featureNames: readonly string[
     );
   }
   const features = doc.features.map((raw: unknown, i): FeatureHistogram => {
-    const f = raw as { name?: unknown; edges?: unknown; counts?: unknown };
+    const f = raw as { name?: unknown; edges?: unknown; counts?: unknown; missing?: unknown };
     const name = featureNames[i]!;
     if (f.name !== name) throw new Error(`feature #${i} is '${String(f.name)}', the model's is '${name}'`);
     const edges = f.edges;
@@ -84,12 +88,15 @@ export function parseDriftReference(json: string, featureNames: readonly string[
     ) {
       throw new Error(`${name}: counts are not ${edges.length + 1} counts`);
     }
-    if (counts.reduce((a: number, c: number) => a + c, 0) !== doc.rows)
-      throw new Error(`${name}: counts do not add up to rows`);
+    const missing = f.missing ?? 0;
+    if (!Number.isInteger(missing) || (missing as number) < 0) throw new Error(`${name}: missing is not a count`);
+    if (counts.reduce((a: number, c: number) => a + c, missing as number) !== doc.rows)
+      throw new Error(`${name}: counts and missing do not add up to rows`);
     return Object.freeze({
       name,
       edges: Object.freeze(edges.map((e: number) => Math.fround(e))),
       counts: Object.freeze([...(counts as number[])]),
+      missing: missing as number,
     });
   });
   return Object.freeze({ rows: doc.rows as number, features: Object.freeze(features) });
@@ -113,9 +120,10 @@ export function populationStability(
 
 /**
  * The bin of `x` among edges[from, to) (ascending): the index of the first edge not below it, counted from
- * `from`, or to − from when it is above them all.
+ * `from`, or to − from when it is above them all; NaN's bin is the one after that (to − from + 1).
  */
 export function binOf(edges: ArrayLike<number>, x: number, from = 0, to = edges.length): number {
+  if (x !== x) return to - from + 1;
   let lo = from;
   let hi = to;
   while (lo < hi) {
@@ -141,11 +149,14 @@ export class FeatureDriftMonitor {
   #held = 0;
   #reference: DriftReference | null = null;
   #modelVersion: string | null = null;
-  /** All features' edges in one array, feature j's at [edgeStart[j], edgeStart[j+1]); its bins from offsets[j]. */
+  /** All features' edges in one array, feature j's at [edgeStart[j], edgeStart[j+1]); its bins from offsets[j],
+   * edges + 2 of them (the last for NaN). */
   #edges: Float64Array = new Float64Array(0);
   #edgeStart: Int32Array = new Int32Array(0);
   #offsets: Int32Array = new Int32Array(0);
   #counts: Uint32Array = new Uint32Array(0);
+  /** Per feature, the reference's training rows per bin, its missing rows last (as #counts lays them out). */
+  #expected: Float64Array[] = [];
 
   constructor(width: number, options: FeatureDriftOptions) {
     if (!(options.windowRows >= 1 && options.minRows >= 1)) throw new RangeError('windowRows and minRows must be ≥ 1');
@@ -160,7 +171,7 @@ export class FeatureDriftMonitor {
     if (reference !== null && reference.features.length !== this.#width) {
       throw new RangeError(`the reference has ${reference.features.length} features, rows have ${this.#width}`);
     }
-    const bins = reference?.features.reduce((sum, f) => sum + f.counts.length, 0) ?? 0;
+    const bins = reference?.features.reduce((sum, f) => sum + f.counts.length + 1, 0) ?? 0;
     if (bins > 0xffff) throw new RangeError(`the reference has ${bins} bins in all (at most 65535)`);
     this.#modelVersion = modelVersion;
     this.#reference = reference;
@@ -168,8 +179,9 @@ export class FeatureDriftMonitor {
     this.#edges = Float64Array.from(features.flatMap((f) => f.edges));
     this.#edgeStart = Int32Array.from([0, ...features.map((f) => f.edges.length)]);
     for (let j = 1; j < this.#edgeStart.length; j++) this.#edgeStart[j]! += this.#edgeStart[j - 1]!;
-    this.#offsets = Int32Array.from(features, (_, j) => this.#edgeStart[j]! + j);
+    this.#offsets = Int32Array.from(features, (_, j) => this.#edgeStart[j]! + 2 * j);
     this.#counts = new Uint32Array(bins);
+    this.#expected = features.map((f) => Float64Array.from([...f.counts, f.missing]));
     const capacity = this.#options.windowRows;
     const start = (this.#next - this.#held + capacity) % capacity;
     if (reference !== null) for (let k = 0; k < this.#held; k++) this.#count((start + k) % capacity);
@@ -200,8 +212,9 @@ export class FeatureDriftMonitor {
     const features: FeatureDrift[] = [];
     if (reference !== null && this.#held >= this.#options.minRows) {
       reference.features.forEach((f, j) => {
-        const live = this.#counts.subarray(this.#offsets[j], this.#offsets[j]! + f.counts.length);
-        features.push({ name: f.name, psi: populationStability(f.counts, reference.rows, live, this.#held) });
+        const expected = this.#expected[j]!;
+        const live = this.#counts.subarray(this.#offsets[j], this.#offsets[j]! + expected.length);
+        features.push({ name: f.name, psi: populationStability(expected, reference.rows, live, this.#held) });
       });
       features.sort((a, b) => b.psi - a.psi || (a.name < b.name ? -1 : 1));
     }

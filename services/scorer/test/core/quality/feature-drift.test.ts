@@ -37,6 +37,18 @@ test('a value on an edge falls in the bin the edge closes, as numpy searchsorted
   assert.equal(binOf(ref.features[0]!.edges, Math.fround(0.1)), 0);
 });
 
+test('NaN (an input the feed did not send) has a bin of its own, after the bin above every edge', () => {
+  assert.equal(binOf([0, 1, 10], NaN), 4);
+  assert.equal(binOf([5, 0, 1, 10], NaN, 1, 4), 4);
+});
+
+test('a reference without missing counts (a model trained before absent context) reads as none missing', () => {
+  assert.deepEqual(
+    parseDriftReference(REFERENCE_JSON, NAMES).features.map((f) => f.missing),
+    [0, 0],
+  );
+});
+
 test('PSI is Σ (a - e)·ln(a / e) over bin shares, empty bins floored', () => {
   const psi = populationStability([50, 40, 10], 100, [20, 40, 40], 100);
   const expected = (0.2 - 0.5) * Math.log(0.2 / 0.5) + 0 + (0.4 - 0.1) * Math.log(0.4 / 0.1);
@@ -63,7 +75,9 @@ test('the reference is refused when its names, edges or counts do not fit the mo
     [variant((d) => d.features.pop()), /holds 1 features, the model has 2/],
     [variant((d) => (d.features[0]!.edges = [100, 10])), /amount: edges are not ascending/],
     [variant((d) => (d.features[0]!.counts = [50, 50])), /amount: counts are not 3 counts/],
-    [variant((d) => (d.features[0]!.counts = [50, 40, 11])), /amount: counts do not add up to rows/],
+    [variant((d) => (d.features[0]!.counts = [50, 40, 11])), /amount: counts and missing do not add up to rows/],
+    [variant((d) => Object.assign(d.features[0]!, { missing: 1 })), /amount: counts and missing do not add up/],
+    [variant((d) => Object.assign(d.features[0]!, { missing: -1 })), /amount: missing is not a count/],
     [variant((d) => (d.rows = 0)), /rows is not a positive integer/],
   ];
   for (const [json, message] of cases) assert.throws(() => parseDriftReference(json, NAMES), message);
@@ -111,4 +125,24 @@ test('no PSI before minRows rows or without a reference; a new reference counts 
   assert.equal(report.rows, 6);
   const amount = report.features.find((f) => f.name === 'amount')!;
   assert.ok(Math.abs(amount.psi - populationStability([50, 40, 10], 100, [1, 0, 5], 6)) < 1e-12);
+});
+
+test('a feed that stops sending a field drifts on its NaN bin; one missing as in training does not', () => {
+  const doc = JSON.parse(REFERENCE_JSON) as { features: { counts: number[]; missing?: number }[] };
+  // is_night: 20 of the 100 training rows missing.
+  doc.features[1]!.counts = [50, 30, 0];
+  doc.features[1]!.missing = 20;
+  const monitor = new FeatureDriftMonitor(2, { windowRows: 100, minRows: 10 });
+  monitor.setReference('m1', parseDriftReference(JSON.stringify(doc), NAMES));
+  const like: [number, number][] = [];
+  for (let i = 0; i < 100; i++) like.push([i < 50 ? NaN : i < 90 ? 50 : 500, i < 50 ? 0 : i < 80 ? 1 : NaN]);
+  monitor.observe(rows(like), 100);
+  const report = monitor.report();
+  const psi = Object.fromEntries(report.features.map((f) => [f.name, f.psi]));
+  assert.equal(psi['is_night'], 0, 'the same share missing as in training');
+  // amount: half the live rows NaN, training none: counted in the NaN bin, not in bin 0.
+  const expected = populationStability([50, 40, 10, 0], 100, [0, 40, 10, 50], 100);
+  assert.ok(Math.abs(psi['amount']! - expected) < 1e-12);
+  assert.ok(psi['amount']! > 2, `${psi['amount']}`);
+  assert.equal(report.features[0]!.name, 'amount');
 });
