@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The training command (npm run model:train): a Python venv with the pinned requirements, simulated data for both
-# scenario mixes (files, fixed seed), feature rows from the scorer's own feature code, then model/train.py, which
+# The training command (npm run model:train): a Python venv with the pinned requirements, simulated data for the
+# scenario mixes and feeds (files, fixed seed), feature rows from the scorer's own feature code, then model/train.py, which
 # writes model/fraud-model.onnx, model/golden/parity.json, model/metrics.json and model/MODEL_CARD.md.
 # Same seed and code → the same model, byte for byte. Usage: bash model/train.sh [--reuse-data]
 #   --reuse-data  keep the simulated data and feature CSVs of an earlier run if present (faster; only safe when
@@ -46,14 +46,17 @@ log "python unit tests"
 
 mkdir -p "$WORK"
 declare -A commands
-# Three mixes: the Handbook's frauds, all scenarios, and the Handbook's frauds in a feed that tells only card,
-# terminal, amount and time (every other field one neutral value): the same stream as baseline otherwise.
+# Four mixes: the Handbook's frauds, all scenarios, and the Handbook's frauds in a feed that tells only card,
+# terminal, amount and time (every other field one neutral value, or null): the same stream as baseline
+# otherwise. full-absent is the full mix's stream without context, which the shipped model also trains on.
 declare -A sim_args=(
   [baseline]="--scenarios baseline"
   [full]="--scenarios full"
   [baseline-constant]="--scenarios baseline --context constant"
+  [baseline-absent]="--scenarios baseline --context absent"
+  [full-absent]="--scenarios full --context absent"
 )
-for mix in baseline full baseline-constant; do
+for mix in baseline full baseline-constant baseline-absent full-absent; do
   sim_dir="$WORK/sim-$mix"
   csv="$WORK/$mix.csv"
   commands[$mix]="npx tsx services/producer-sim/src/main.ts --out file --dir $sim_dir --seed $SEED --start $START --days $DAYS ${sim_args[$mix]}"
@@ -79,7 +82,9 @@ cat >"$WORK/simulation.json" <<EOF
   "commands": {
     "baseline": "${commands[baseline]}",
     "full": "${commands[full]}",
-    "baseline-constant": "${commands[baseline-constant]}"
+    "baseline-constant": "${commands[baseline-constant]}",
+    "baseline-absent": "${commands[baseline-absent]}",
+    "full-absent": "${commands[full-absent]}"
   },
   "feature_export": "npx tsx services/scorer/src/export/main.ts --in <sim dir> --out <csv>"
 }
@@ -88,7 +93,8 @@ EOF
 log "training (model/train.py)"
 "$VENV/bin/python" model/train.py --spec model/feature-spec.json \
   --data "baseline=$WORK/baseline.csv" --data "full=$WORK/full.csv" \
-  --data "baseline-constant=$WORK/baseline-constant.csv" --ship full \
+  --data "baseline-constant=$WORK/baseline-constant.csv" --data "baseline-absent=$WORK/baseline-absent.csv" \
+  --augment "full=$WORK/full-absent.csv" --ship full \
   --train-start "$TRAIN_START_DAY" --seed "$SEED" --simulation "$WORK/simulation.json" --out-dir model
 
 node_modules/.bin/prettier --log-level warn --write model/golden/parity.json model/metrics.json model/MODEL_CARD.md

@@ -65,6 +65,7 @@ FEED_NAMES = {
     "full": "full mix (every scenario, every field)",
     "baseline": "baseline mix (the Handbook's frauds, every field)",
     "baseline-constant": "baseline mix, only card, terminal, amount and time told (the rest constant)",
+    "baseline-absent": "baseline mix, only card, terminal, amount and time told (the rest absent: null)",
 }
 
 
@@ -81,8 +82,9 @@ def feeds_section(metrics: dict) -> list[str]:
         f"The shipped model ({shipped} mix) scored on the test week of each mix, beside the model trained on that"
         " mix by the same protocol (its own search and thresholds). In the constant feed the simulator sends the"
         " baseline mix's stream with one MCC, one channel (card present), the home country, one position and no"
-        " device or IP (`--context constant`): the frauds and the four fields a Handbook-style feed has are the same"
-        " transaction for transaction.",
+        " device or IP (`--context constant`); in the absent feed every one of those fields is null"
+        " (`--context absent`, Transaction schema version 3), so the features that read them are NaN. The frauds and"
+        " the four fields a Handbook-style feed has are the same transaction for transaction.",
         "",
         "| test week of | shipped model: AUC | AP | CP@100 | own model: AUC | AP | CP@100 | target AP / CP@100 | met by |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",

@@ -20,7 +20,10 @@ TARGET_OPSET = 15
 
 
 def _floor_float32(t: float) -> np.float32:
-    v = np.float32(t)
+    # A split that parts only missing values from the rest has LightGBM's largest double as threshold: it rounds
+    # to float32 infinity (numpy warns), and its floor is the largest float32, above every finite input too.
+    with np.errstate(over="ignore"):
+        v = np.float32(t)
     return np.nextafter(v, np.float32(-np.inf)) if float(v) > t else v
 
 
@@ -36,7 +39,9 @@ def _split_thresholds(booster: lgb.Booster) -> dict[tuple[int, np.float32], set[
         if node["decision_type"] != "<=":
             raise RuntimeError(f"unexpected LightGBM split {node['decision_type']}")
         t = float(node["threshold"])
-        out.setdefault((node["split_feature"], np.float32(t)), set()).add(_floor_float32(t))
+        with np.errstate(over="ignore"):
+            key = (node["split_feature"], np.float32(t))
+        out.setdefault(key, set()).add(_floor_float32(t))
         stack += [node["left_child"], node["right_child"]]
     return out
 
@@ -68,6 +73,45 @@ def snap_thresholds(model: onnx.ModelProto, booster: lgb.Booster) -> int:
     return changed
 
 
+def _nan_goes_left(node: dict) -> bool:
+    """Where LightGBM sends a NaN input at this split: the learnt default direction when training rows had NaN
+    (missing_type NaN); otherwise NaN is read as 0 and compared (missing_type None)."""
+    missing = node["missing_type"]
+    if missing == "NaN":
+        return bool(node["default_left"])
+    if missing == "None":
+        return 0.0 <= float(node["threshold"])
+    # zero_as_missing (missing_type Zero) also sends 0 the default way, which no ONNX split can do.
+    raise RuntimeError(f"unsupported LightGBM missing_type {missing}")
+
+
+def set_missing_directions(model: onnx.ModelProto, booster: lgb.Booster) -> int:
+    """Sets each ONNX split's nodes_missing_value_tracks_true to where LightGBM sends NaN, so that a feature the
+    feed did not send (NaN) takes the same branch in the scorer as in training; the converter's rule is right for
+    default_left splits only. Returns how many splits changed."""
+    tree = next(n for n in model.graph.node if n.op_type == "TreeEnsembleClassifier")
+    attrs = {a.name: a for a in tree.attribute}
+    index = {(t, n): i for i, (t, n) in enumerate(zip(attrs["nodes_treeids"].ints, attrs["nodes_nodeids"].ints))}
+    tracks = attrs["nodes_missing_value_tracks_true"].ints
+    true_ids, false_ids = attrs["nodes_truenodeids"].ints, attrs["nodes_falsenodeids"].ints
+    changed = 0
+    for tree_id, info in enumerate(booster.dump_model()["tree_info"]):
+        stack = [(0, info["tree_structure"])]
+        while stack:
+            node_id, node = stack.pop()
+            if "split_feature" not in node:
+                continue
+            i = index[(tree_id, node_id)]
+            want = 1 if _nan_goes_left(node) else 0
+            if tracks[i] != want:
+                tracks[i] = want
+                changed += 1
+            # The ONNX true branch (x <= t) is LightGBM's left child.
+            stack.append((int(true_ids[i]), node["left_child"]))
+            stack.append((int(false_ids[i]), node["right_child"]))
+    return changed
+
+
 def to_onnx(booster: lgb.Booster, n_features: int, metadata: dict[str, str]) -> onnx.ModelProto:
     model = convert_lightgbm(
         booster,
@@ -77,6 +121,7 @@ def to_onnx(booster: lgb.Booster, n_features: int, metadata: dict[str, str]) -> 
         target_opset=TARGET_OPSET,
     )
     snap_thresholds(model, booster)
+    set_missing_directions(model, booster)
     # The converter names the graph with a random uuid; a fixed name keeps the file byte-reproducible.
     model.graph.name = "fraud_model"
     outputs = [o.name for o in model.graph.output]

@@ -61,16 +61,29 @@ def pick_rows(
     return np.asarray(rows, dtype=np.float32)
 
 
+def json_row(row: np.ndarray) -> list[float | None]:
+    """float32 values as the shortest decimal that reads back as the same double (Python repr); NaN (a feature
+    whose input the feed did not send) as null, JSON having no NaN. The TypeScript tests read null as NaN."""
+    return [None if np.isnan(v) else float(v) for v in row]
+
+
+def with_absent_rows(rows: np.ndarray, absent: np.ndarray, seed: int, n: int) -> np.ndarray:
+    """`rows` followed by n random rows of the same stream told without context (NaN where the feed was silent),
+    so that the parity tests cover the missing-value branches too."""
+    rng = np.random.default_rng(seed + 2)
+    picked = absent[np.sort(rng.choice(len(absent), min(n, len(absent)), replace=False))]
+    return np.concatenate([rows, picked]).astype(np.float32)
+
+
 def write_golden(path: Path, sess, rows: np.ndarray, feature_names: list[str]) -> np.ndarray:
     probabilities = onnx_scores(sess, rows)
     doc = {
         "feature_names": feature_names,
-        # float32 values written as the shortest decimal that reads back as the same double (Python repr).
-        "rows": [[float(v) for v in row] for row in rows],
+        "rows": [json_row(row) for row in rows],
         "probabilities": [float(p) for p in probabilities],
     }
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(doc) + "\n")
+    path.write_text(json.dumps(doc, allow_nan=False) + "\n")
     return probabilities
 
 
@@ -95,11 +108,11 @@ def write_contributions(path: Path, booster, rows: np.ndarray, feature_names: li
     doc = {
         "feature_names": feature_names,
         "source": f"lightgbm {lgb.__version__} Booster.predict(pred_contrib=True), raw_score=True",
-        "rows": [[float(v) for v in row] for row in rows],
+        "rows": [json_row(row) for row in rows],
         # Per row: one contribution per feature, then the expected value (LightGBM's layout), rounded to 1e-10.
         "contributions": [[round(float(v), 10) for v in row] for row in contributions],
         "margins": [round(float(v), 10) for v in margins],
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     # mtime=0: the same rows give the same bytes.
-    path.write_bytes(gzip.compress((json.dumps(doc) + "\n").encode(), mtime=0))
+    path.write_bytes(gzip.compress((json.dumps(doc, allow_nan=False) + "\n").encode(), mtime=0))

@@ -18,7 +18,7 @@ from .drift import feature_histograms, histograms_json
 from .export import metadata, node_counts, onnx_scores, session, to_onnx
 from .metrics import alert_metrics, ranking_metrics, scenario_metrics
 from .protocol import Split, test_split, validation_splits
-from .search import Candidate, fit, predict, search
+from .search import AUGMENT_WEIGHT, THREADS, Candidate, fit, predict, search
 from .thresholds import choose_thresholds
 
 MAX_REVIEW_RATE = 0.01
@@ -120,12 +120,19 @@ def run_mix(
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "model.onnx"
         path.write_bytes(model.SerializeToString())
-        scores = onnx_scores(session(path), ds.features[test.assess])
+        sess = session(path)
+        scores = onnx_scores(sess, ds.features[test.assess])
+        # The same test rows told without context (NaN features): the missing-value branches must agree too.
+        absent_diff = None
+        if augment is not None:
+            absent_diff = np.abs(
+                onnx_scores(sess, augment.features[test.assess]).astype(np.float64)
+                - booster.predict(augment.features[test.assess], num_threads=THREADS)
+            )
     diff = np.abs(scores.astype(np.float64) - native)
-    log(
-        f"  ONNX vs LightGBM on {len(diff)} test rows: max |Δ| {diff.max():.2e},"
-        f" {int((diff > 1e-5).sum())} rows > 1e-5"
-    )
+    for what, d in (("test rows", diff), ("test rows without context", absent_diff)):
+        if d is not None:
+            log(f"  ONNX vs LightGBM on {len(d)} {what}: max |Δ| {d.max():.2e}, {int((d > 1e-5).sum())} rows > 1e-5")
 
     test_frame = ds.frame.iloc[test.assess]
     y_test = y[test.assess]
@@ -171,9 +178,20 @@ def run_mix(
             "rows": len(diff),
             "max_abs_diff": float(diff.max()),
             "rows_over_1e-5": int((diff > 1e-5).sum()),
+            "rows_with_nan": int(np.isnan(ds.features[test.assess]).any(axis=1).sum()),
+        },
+        "onnx_vs_native_augment": None
+        if absent_diff is None
+        else {
+            "rows": len(absent_diff),
+            "max_abs_diff": float(absent_diff.max()),
+            "rows_over_1e-5": int((absent_diff > 1e-5).sum()),
+            "rows_with_nan": int(np.isnan(augment.features[test.assess]).any(axis=1).sum()),
         },
         "model_version": version,
         "trees": booster.num_trees(),
-        "augmented_with": None if augment is None else {"csv_sha256": augment.digest, "rows": len(augment.frame)},
+        "augmented_with": None
+        if augment is None
+        else {"csv_sha256": augment.digest, "rows": len(augment.frame), "weight": AUGMENT_WEIGHT},
     }
     return MixResult(summary, model, booster, test, scores)

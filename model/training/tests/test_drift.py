@@ -34,7 +34,21 @@ class FeatureHistogramsTest(unittest.TestCase):
         x = rng.gamma(1.5, 30.0, size=(5000, 3)).astype(np.float32)
         for h in feature_histograms(x, ["a", "b", "c"])["features"]:
             self.assertEqual(sum(h["counts"]), 5000)
+            self.assertEqual(h["missing"], 0)
             self.assertEqual(h["edges"], sorted(set(h["edges"])))
+
+    def test_nan_is_counted_as_missing_and_left_out_of_the_bins(self):
+        x = np.arange(1, 1001, dtype=np.float32).reshape(-1, 1)
+        x = np.concatenate([x, np.full((250, 1), np.nan, dtype=np.float32)])
+        (h,) = feature_histograms(x, ["distance_from_prev_km"])["features"]
+        self.assertEqual(h["edges"], [100, 200, 300, 400, 500, 600, 700, 800, 900, 1000])
+        self.assertEqual((h["counts"], h["missing"]), ([100] * 10 + [0], 250))
+        json.loads(histograms_json({"features": [h]}))  # no NaN in the JSON
+
+    def test_a_feature_never_told_has_one_empty_bin_and_every_row_missing(self):
+        x = np.full((40, 1), np.nan, dtype=np.float32)
+        (h,) = feature_histograms(x, ["mcc_risk_group"])["features"]
+        self.assertEqual((h["edges"], h["counts"], h["missing"]), ([0.0], [0, 0], 40))
 
 
 if __name__ == "__main__":

@@ -43,6 +43,32 @@ class OnnxExportTest(unittest.TestCase):
         model = to_onnx(self.booster, 4, {})
         np.testing.assert_allclose(onnx_predict(model, x), self.booster.predict(x), rtol=0, atol=1e-6)
 
+    def test_onnx_sends_nan_where_lightgbm_does_with_and_without_nan_in_training(self):
+        # Feature 1 is absent (NaN) in a third of the training rows, fraud-like more often when absent: LightGBM
+        # learns a default direction for it (missing_type NaN). Features 0, 2, 3 never had NaN (missing_type
+        # None: LightGBM reads NaN as 0).
+        rng = np.random.default_rng(5)
+        x = self.x.copy()
+        absent = rng.random(len(x)) < 0.33
+        x[absent, 1] = np.nan
+        y = ((x[:, 0] + np.where(absent, 1.5, x[:, 1]) + rng.normal(0, 1, len(x))) > 5).astype(int)
+        params = {"objective": "binary", "verbosity": -1, "num_threads": 1, "deterministic": True, "seed": 1}
+        booster = lgb.train(params, lgb.Dataset(x, label=y), 30)
+        missing_types = set()
+        stack = [tree["tree_structure"] for tree in booster.dump_model()["tree_info"]]
+        while stack:
+            node = stack.pop()
+            if "split_feature" in node:
+                missing_types.add((node["split_feature"], node["missing_type"]))
+                stack += [node["left_child"], node["right_child"]]
+        self.assertIn((1, "NaN"), missing_types)
+        self.assertIn((0, "None"), missing_types)
+        probe = x[:400].copy()
+        probe[100:200, 0] = np.nan  # never NaN in training
+        probe[200:300, :] = np.nan  # nothing told
+        model = to_onnx(booster, 4, {})
+        np.testing.assert_allclose(onnx_predict(model, probe), booster.predict(probe), rtol=0, atol=1e-6)
+
     def test_names_inputs_outputs_and_metadata_for_the_scorer(self):
         model = to_onnx(self.booster, 4, {"b": "2", "a": "1"})
         self.assertEqual([i.name for i in model.graph.input], ["features"])

@@ -11,10 +11,19 @@ export function modelVariant(dir: string, name: string, metadata: Record<string,
   return path;
 }
 
-/** The feature names of the spec, in order. */
-export function shippedFeatureNames(): string[] {
-  const spec = JSON.parse(readFileSync(join(MODEL_DIR, 'feature-spec.json'), 'utf8')) as {
+function readSpec(): { version: string; features: { name: string }[] } {
+  return JSON.parse(readFileSync(join(MODEL_DIR, 'feature-spec.json'), 'utf8')) as {
+    version: string;
     features: { name: string }[];
   };
-  return spec.features.map((f) => f.name);
+}
+
+/** The feature names of the spec, in order. */
+export function shippedFeatureNames(): string[] {
+  return readSpec().features.map((f) => f.name);
+}
+
+/** The spec's version, which the shipped model was trained on. */
+export function shippedSpecVersion(): string {
+  return readSpec().version;
 }
