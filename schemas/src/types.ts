@@ -31,6 +31,20 @@ export interface Transaction {
   ipAddress: string | null;
 }
 
+/**
+ * Every context field of a transaction absent (version 3): what a feed that sends only card, terminal, amount and
+ * time gives.
+ */
+export const ABSENT_CONTEXT = {
+  mcc: null,
+  channel: null,
+  terminalCountry: null,
+  terminalX: null,
+  terminalY: null,
+  deviceId: null,
+  ipAddress: null,
+} as const satisfies Partial<Transaction>;
+
 export interface Decision {
   transactionId: string;
   cardId: string;

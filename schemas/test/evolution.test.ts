@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { loadCatalogue, SUBJECTS } from '../src/catalogue.ts';
 import { createSchemaCodecs } from '../src/codecs.ts';
 import { HEADER_LENGTH, writeHeader } from '../src/framing.ts';
+import { ABSENT_CONTEXT } from '../src/types.ts';
 import { sampleDecision, sampleTransaction } from './fixtures.ts';
 
 function frameWith(schemaId: number, value: unknown): Buffer {
@@ -27,9 +28,6 @@ test('a transaction written with schema version 1 is read as the current version
   assert.deepEqual(decoded, { ...oldShape, deviceId: null, ipAddress: null });
 });
 
-/** Every context field a feed may leave out (Transaction version 3), null. */
-const NO_CONTEXT = { mcc: null, channel: null, terminalCountry: null, terminalX: null, terminalY: null } as const;
-
 test('a transaction written with schema version 2 is read as version 3 with every field as it was sent', () => {
   const codecs = createSchemaCodecs();
   const v2 = codecs.catalogue.byId(2);
@@ -49,7 +47,7 @@ test('version 2 cannot hold an absent context: a null MCC or channel is not a ve
 test('a version 3 transaction without context round-trips with its context null, and so does one with part of it', () => {
   const codecs = createSchemaCodecs();
   for (const tx of [
-    sampleTransaction({ ...NO_CONTEXT, deviceId: null, ipAddress: null }),
+    sampleTransaction(ABSENT_CONTEXT),
     sampleTransaction({ mcc: null, terminalCountry: null }),
     sampleTransaction({ terminalX: null, terminalY: null }),
   ]) {

@@ -1,4 +1,4 @@
-import { CHANNELS } from '../../../../schemas/src/types.ts';
+import { ABSENT_CONTEXT, CHANNELS } from '../../../../schemas/src/types.ts';
 import type { Label, Transaction } from '../../../../schemas/src/types.ts';
 import { CURRENCY, HOME_COUNTRY } from './geography.ts';
 import type { DayRows } from './day-rows.ts';
@@ -58,18 +58,7 @@ export class RecordFactory {
       ipAddress: ip === 0 ? null : tokens.ipAddress(ip),
     };
     if (this.#context === 'full') return base;
-    if (this.#context === 'absent') {
-      return {
-        ...base,
-        mcc: null,
-        channel: null,
-        terminalCountry: null,
-        terminalX: null,
-        terminalY: null,
-        deviceId: null,
-        ipAddress: null,
-      };
-    }
+    if (this.#context === 'absent') return { ...base, ...ABSENT_CONTEXT };
     return {
       ...base,
       mcc: CONSTANT_MCC,

@@ -1,20 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Transaction } from '../../../../../schemas/src/types.ts';
+import { ABSENT_CONTEXT, type Transaction } from '../../../../../schemas/src/types.ts';
 import { FEATURE_NAMES } from '../../../src/core/features/feature-names.ts';
 import type { FeatureName } from '../../../src/core/features/feature-names.ts';
 import { DAY0, HOUR, harness, tx } from './fixtures.ts';
-
-/** Every context field a feed may leave out (Transaction schema version 3), null. */
-const NO_CONTEXT = {
-  mcc: null,
-  channel: null,
-  terminalCountry: null,
-  terminalX: null,
-  terminalY: null,
-  deviceId: null,
-  ipAddress: null,
-} as const satisfies Partial<Transaction>;
 
 /** The features that read a context field; the others see only card, terminal, amount and time. */
 const CONTEXT_FEATURES: readonly FeatureName[] = [
@@ -55,7 +44,7 @@ test('without context the features that read it are NaN and the others are as wi
   const silent = harness();
   day({}).forEach((t, i) => {
     const full = told.run(t);
-    const absent = silent.run(day(NO_CONTEXT)[i]!);
+    const absent = silent.run(day(ABSENT_CONTEXT)[i]!);
     for (const name of FEATURE_NAMES) {
       if (CONTEXT_FEATURES.includes(name)) assert.ok(Number.isNaN(absent[name]), `${name} of row ${i} is NaN`);
       else assert.equal(absent[name], full[name], `${name} of row ${i}`);
