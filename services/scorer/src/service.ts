@@ -338,7 +338,11 @@ export class ScorerService {
         onCommitted: () => metrics.commit('ok'),
         onAborted: (error) => {
           const verdict = judge.judge(error, Date.now());
-          if (verdict === 'stop') return this.#fail(error);
+          if (verdict === 'stop') {
+            // Stopping without committing: a transaction begun on the way out would fence the other instance.
+            window?.close(error);
+            return this.#fail(error);
+          }
           if (verdict === 'fenced') {
             this.#log.warn(
               { ids: errorIds(error) },

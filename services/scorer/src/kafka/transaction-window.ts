@@ -63,6 +63,8 @@ export class TransactionWindow {
   #committing: Promise<void> = Promise.resolve();
   /** Windows sealed and not yet committed (at most the one committing and the one queued). */
   readonly #sealed = new Set<Window>();
+  /** Set by `close`: what every later chunk is refused with. */
+  #closedBy: TransactionAborted | undefined;
 
   constructor(options: TransactionWindowOptions) {
     this.#options = options;
@@ -84,6 +86,7 @@ export class TransactionWindow {
     records: readonly OutRecord[],
     generation?: GroupGeneration,
   ): Promise<void> {
+    if (this.#closedBy !== undefined) return Promise.reject(this.#closedBy);
     // One generation per transaction: a chunk of another one (a rebalance's late chunk) starts a new window.
     if (this.#open.waiters.length > 0 && !sameGeneration(this.#open.generation, generation)) void this.flush();
     const w = this.#open;
@@ -121,6 +124,15 @@ export class TransactionWindow {
       for (const waiter of w.waiters) waiter.reject(reason);
       w.waiters.length = 0;
     }
+  }
+
+  /**
+   * The instance stops on `reason`: every window in hand is dropped and every later chunk refused, so nothing
+   * more is committed and no transaction (nor producer) is begun on the way out.
+   */
+  close(reason: unknown): void {
+    this.#closedBy = new TransactionAborted('the instance is stopping', { cause: reason });
+    this.dropAll(this.#closedBy);
   }
 
   async #commit(w: Window): Promise<void> {

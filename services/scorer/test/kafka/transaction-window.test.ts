@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { OutRecord } from '../../src/core/scoring/records.ts';
-import { TransactionWindow, type TransactionPort } from '../../src/kafka/transaction-window.ts';
+import { TransactionAborted, TransactionWindow, type TransactionPort } from '../../src/kafka/transaction-window.ts';
 
 const rec = (topic: string): OutRecord => ({ topic, key: null, value: null, headers: [] });
 const tick = () => new Promise((resolve) => setImmediate(resolve));
@@ -111,4 +111,16 @@ test('offsets commit under the generation their chunks were fetched in; a chunk 
   await window.flush();
   await Promise.all([late, next]);
   assert.deepEqual(generations, [g7, g8]);
+});
+
+test('a closed window drops what it holds and refuses every later chunk: no transaction is begun on the way out', async () => {
+  const { log, window } = setup();
+  const held = window.add(0, 3n, 1, [rec('decisions')]);
+  const stop = new Error('fenced twice');
+  window.close(stop);
+  const closed = (e: unknown) => e instanceof TransactionAborted && e.cause === stop;
+  await assert.rejects(held, closed);
+  await assert.rejects(window.add(0, 4n, 1, [rec('decisions')]), closed);
+  await window.flush();
+  assert.deepEqual(log, []);
 });
