@@ -124,6 +124,7 @@ export async function runFaults(plan: readonly FaultStep[], deps: FaultRunnerDep
             await sleep(100);
             live = slots.filter((s) => s.live);
           }
+          if (failed) break;
           const victim = live[Math.min(live.length - 1, Math.floor(step.pick * live.length))]!;
           record(`SIGSTOP ${victim.name} (pid ${victim.pid}) for ${(step.forMs / 1000).toFixed(1)} s`);
           counts.freezes++;
