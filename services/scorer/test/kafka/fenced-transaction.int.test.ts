@@ -40,7 +40,8 @@ test('a transaction the coordinator aborts for its timeout fences the producer; 
 
   const expired = await txns.begin();
   await expired.send(record('left open'));
-  await sleep(14_000);
+  // Expired after 2 s, aborted at the next check (every 10 s): 18 s leaves room for a busy broker.
+  await sleep(18_000);
   const error: unknown = await expired.commit().then(
     () => undefined,
     (e: unknown) => e,
