@@ -74,7 +74,7 @@ async function setup(overrides: Partial<PassThroughOptions> = {}) {
     ...overrides,
   });
   await passThrough.start();
-  member.handlers.assigned([0, 1]);
+  member.handlers.assigned([0, 1], true);
   return { member, sink, fatal, passThrough };
 }
 
@@ -137,7 +137,7 @@ test('a rebalance waits for the batch in hand to be committed, and a batch durin
   await tick();
   assert.equal(revoked, true);
   assert.deepEqual(member.commits, [[[0, 2n]]]);
-  member.handlers.assigned([1]);
+  member.handlers.assigned([1], true);
   void member.deliver(1, [record(1, 1)]);
   await tick();
   assert.equal(sink.sends.length, 2, 'batches are forwarded again after the join');

@@ -21,7 +21,8 @@ export type ScorerErrorCode =
   | 'PRODUCE_FAILED'
   | 'COMMIT_FAILED'
   | 'RESTORE_FAILED'
-  | 'TRANSACTION_FAILED';
+  | 'TRANSACTION_FAILED'
+  | 'INSTANCE_FENCED';
 
 /** A failure of the running service: configuration, model, Kafka. */
 export class ScorerError extends CodedError<ScorerErrorCode> {

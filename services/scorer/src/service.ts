@@ -70,6 +70,8 @@ export class ScorerService {
   #brokerReachable = false;
   #models: ModelAdmin | undefined;
   #source: TransactionSource | undefined;
+  /** Exactly-once: the transactions of the decisions in hand; closed first on a failure, so none commits. */
+  #window: TransactionWindow | undefined;
   #http: Listening | undefined;
   #failure: unknown;
   #readToEnd: (() => Promise<void>) | undefined;
@@ -338,11 +340,7 @@ export class ScorerService {
         onCommitted: () => metrics.commit('ok'),
         onAborted: (error) => {
           const verdict = judge.judge(error, Date.now());
-          if (verdict === 'stop') {
-            // Stopping without committing: a transaction begun on the way out would fence the other instance.
-            window?.close(error);
-            return this.#fail(error);
-          }
+          if (verdict === 'stop') return this.#fail(error);
           if (verdict === 'fenced') {
             this.#log.warn(
               { ids: errorIds(error) },
@@ -353,6 +351,7 @@ export class ScorerService {
           this.#source?.aborted(error);
         },
       });
+      this.#window = window;
       // Closed after the source's last commit (closers run in reverse).
       this.#closers.push({ name: 'transactional producer', close: () => txns.close() });
       await txns.init();
@@ -442,6 +441,9 @@ export class ScorerService {
     // Every send and batch waiting on a broken producer fails alike: the first failure is the one to report.
     if (this.#failure !== undefined || this.#state === 'failed' || this.#state === 'stopped') return;
     this.#failure = error;
+    // Stopping without committing: in exactly-once a transaction begun on the way out would also open a producer,
+    // which fences any other instance with our transactional id.
+    this.#window?.close(error);
     this.#log.error(
       {
         err: errorMessage(error),

@@ -26,8 +26,12 @@ export interface BatchControl {
 }
 
 export interface GroupHandlers {
-  /** The member joined (again) and owns these partitions of the topic now. */
-  assigned(partitions: readonly number[]): void;
+  /**
+   * The member joined (again) and owns these partitions of the topic now. `uninterrupted` is false when it was out
+   * of the group since its previous assignment (its session expired while it was paused, say): partitions it had
+   * then and has again may have been decided by another member in between, so nothing it held of them is current.
+   */
+  assigned(partitions: readonly number[], uninterrupted: boolean): void;
   /**
    * A (re)join is about to happen: the member's partitions are being revoked. Finishes the work in hand and
    * commits what is acknowledged, within a bound well under the rebalance timeout; the member joins the new

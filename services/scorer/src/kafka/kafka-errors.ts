@@ -4,7 +4,6 @@ const REJOIN = new Set([
   'ILLEGAL_GENERATION',
   'UNKNOWN_MEMBER_ID',
   'MEMBER_ID_REQUIRED',
-  'FENCED_INSTANCE_ID',
   'NOT_COORDINATOR',
   'COORDINATOR_NOT_AVAILABLE',
   'COORDINATOR_LOAD_IN_PROGRESS',
@@ -54,12 +53,21 @@ export function innermostMessage(error: unknown): string | undefined {
 export type KafkaErrorClass = 'rejoin' | 'retriable' | 'fatal';
 
 /**
+ * Another live process joined the group with this member's `group.instance.id` (two instances given one
+ * `SCORER_INSTANCE_ID`). Rejoining would take the group back from it, and it from us, for ever; as in Kafka's
+ * Java consumer the fenced member stops (the client is patched not to rejoin by itself).
+ */
+export const INSTANCE_FENCED = 'FENCED_INSTANCE_ID';
+
+/**
  * How the member treats an error. Rebalance-class errors: rejoin. Other errors of the client (its codes all
  * start with `PLT_KFK_`: lost connections, timeouts, leader changes it gave up on) are retried by starting the
  * stream again. A client error that says it is a mistake of ours (`PLT_KFK_USER`), and anything else, is fatal.
  */
 export function classifyKafkaError(error: unknown): KafkaErrorClass {
-  if (errorIds(error).some((id) => REJOIN.has(id))) return 'rejoin';
+  const ids = errorIds(error);
+  if (ids.includes(INSTANCE_FENCED)) return 'fatal';
+  if (ids.some((id) => REJOIN.has(id))) return 'rejoin';
   const code = (error as ClientError | null)?.code;
   if (typeof code === 'string' && code.startsWith('PLT_KFK_') && code !== 'PLT_KFK_USER') return 'retriable';
   return 'fatal';

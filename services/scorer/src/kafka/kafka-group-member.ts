@@ -2,7 +2,8 @@ import type { Consumer, Message, MessagesStream } from '@platformatic/kafka';
 import type { Logger } from '../observability/logger.ts';
 import type { InRecord } from '../core/scoring/records.ts';
 import type { CommitOutcome, GroupGeneration, GroupHandlers, GroupMember, PartitionBatch } from './group-member.ts';
-import { classifyKafkaError, errorIds } from './kafka-errors.ts';
+import { ScorerError } from '../errors.ts';
+import { classifyKafkaError, errorIds, INSTANCE_FENCED } from './kafka-errors.ts';
 import { fromKafkaHeaders } from './kafka-headers.ts';
 
 /** A commit refused because the group has moved to a generation this member is not (yet) part of. */
@@ -42,6 +43,8 @@ export class KafkaGroupMember implements GroupMember {
   #stream: MessagesStream<Buffer, Buffer, Buffer, Buffer> | undefined;
   /** The generation the current stream was opened under. */
   #streamGeneration = -1;
+  /** The generation of the last join, to tell a member that stayed from one that was out in between. */
+  #joinedGeneration: number | undefined;
   /** The generation and member id the current stream was opened under, handed on with its batches. */
   #fetchedUnder: GroupGeneration = { generationId: -1, memberId: null };
   #pending = new Map<number, Message[]>();
@@ -66,13 +69,24 @@ export class KafkaGroupMember implements GroupMember {
     const consumer = this.#consumer;
     consumer.on('consumer:group:join', (e) => {
       const partitions = e.assignments?.find((a) => a.topic === this.#topic)?.partitions ?? [];
-      handlers.assigned([...partitions].sort((a, b) => a - b));
+      // A member in the group throughout sees every generation: the next one, or the same one when a static
+      // member's rejoin caused no rebalance. A larger step means generations went by without it.
+      const generation = consumer.generationId;
+      const uninterrupted = this.#joinedGeneration === undefined || generation - this.#joinedGeneration <= 1;
+      this.#joinedGeneration = generation;
+      handlers.assigned(
+        [...partitions].sort((a, b) => a - b),
+        uninterrupted,
+      );
       if (this.#stream !== undefined && consumer.generationId !== this.#streamGeneration) this.#restartStream();
     });
     // Without a listener an 'error' event would throw; the client emits one when a rejoin failed for good.
     consumer.on('error', (error: Error) => this.#onClientError(error));
     consumer.on('consumer:heartbeat:error', (e) => {
-      if (classifyKafkaError(e.error) !== 'rejoin') this.#log.warn({ err: e.error.message }, 'heartbeat failed');
+      if (errorIds(e.error).includes(INSTANCE_FENCED)) {
+        const message = 'another live instance joined the consumer group with this SCORER_INSTANCE_ID';
+        this.#handlers?.fatal(new ScorerError('INSTANCE_FENCED', message, false, { cause: e.error }));
+      } else if (classifyKafkaError(e.error) !== 'rejoin') this.#log.warn({ err: e.error.message }, 'heartbeat failed');
     });
     await this.#openStream();
     this.#watermarkTimer = setInterval(() => void this.#readWatermarks(), 1000);

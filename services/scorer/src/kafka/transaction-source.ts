@@ -118,7 +118,7 @@ export class TransactionSource {
 
   async start(): Promise<void> {
     await this.#member.run({
-      assigned: (partitions) => this.#assigned(partitions),
+      assigned: (partitions, uninterrupted) => this.#assigned(partitions, uninterrupted),
       revoking: () => this.#revoking(),
       batch: (batch, control) => this.#track(this.#handleBatch(batch, control)),
       fatal: (error) => this.#options.onFatal(error),
@@ -249,16 +249,17 @@ export class TransactionSource {
     return this.#revokingDone;
   }
 
-  #assigned(partitions: readonly number[]): void {
+  #assigned(partitions: readonly number[], uninterrupted: boolean): void {
     const before = [...this.#ledger.owned];
     const lost = this.#ledger.assign(partitions);
     this.#tails.clear();
     for (const p of lost) this.#metrics.clearLag(this.#options.topic, p);
     this.#metrics.setAssignment(this.#options.topic, partitions);
     this.#log.info({ partitions }, 'joined the consumer group');
-    const suspect = this.#stateSuspect;
+    // Kept partitions keep their state (it matches their last commit), unless an abort left it ahead or the member
+    // was out of the group in between, when another member may have decided and committed on them.
+    const suspect = this.#stateSuspect || !uninterrupted;
     this.#stateSuspect = false;
-    // Kept partitions keep their state (it matches their last commit), unless an abort left it ahead.
     const drop = suspect ? before : lost;
     if (suspect) this.#resetFrom = this.#ledger.generation;
     const gained = suspect ? [...partitions] : partitions.filter((p) => !before.includes(p));

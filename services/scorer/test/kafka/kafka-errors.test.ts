@@ -25,6 +25,11 @@ test('rebalance-class errors rejoin, other client errors retry, our own mistakes
   assert.equal(classifyKafkaError(new TypeError('undefined is not a function')), 'fatal');
 });
 
+test('a member fenced by another with its group.instance.id is fatal, not a rejoin, wherever the id sits', () => {
+  assert.equal(classifyKafkaError(new ProtocolError('FENCED_INSTANCE_ID')), 'fatal');
+  assert.equal(classifyKafkaError(new MultipleErrors('x', [new ProtocolError('FENCED_INSTANCE_ID')])), 'fatal');
+});
+
 test('a cycle of causes ends the walk', () => {
   const a = new Error('a') as Error & { cause?: unknown };
   const b = new Error('b', { cause: a });

@@ -100,7 +100,7 @@ function setup(overrides: Partial<SourceOptions> = {}) {
 test('an offset is committed only once every earlier chunk of its partition is acknowledged', async () => {
   const { member, sink, source } = setup();
   await source.start();
-  member.handlers.assigned([0]);
+  member.handlers.assigned([0], true);
   await member.deliver(0, [10, 11, 12, 13]); // two chunks
   assert.equal(sink.sends.length, 2);
   sink.sends[1]!.ack(); // the later chunk first
@@ -116,7 +116,7 @@ test('an offset is committed only once every earlier chunk of its partition is a
 test('a rebalance stops new chunks, waits for sent ones, commits them, then hands the partitions over', async () => {
   const { member, sink, source, dropped, restored } = setup();
   await source.start();
-  member.handlers.assigned([0, 1]);
+  member.handlers.assigned([0, 1], true);
   await member.deliver(0, [0, 1]);
   void member.handlers.revoking();
   assert.deepEqual(source.assigned, []);
@@ -127,21 +127,45 @@ test('a rebalance stops new chunks, waits for sent ones, commits them, then hand
   await tick();
   await tick();
   assert.deepEqual(member.commits, [[[0, 2n]]]);
-  member.handlers.assigned([1]);
+  member.handlers.assigned([1], true);
   assert.deepEqual(source.assigned, [1]);
   await tick();
   assert.deepEqual(dropped, [[0]], 'the partition lost drops its state; the one kept keeps it');
   assert.deepEqual(restored, [[0, 1]], 'restored once, when first assigned');
 });
 
+test('partitions assigned again after the member was out of the group are restored, not kept: another member may have decided them meanwhile', async () => {
+  const { member, sink, source, dropped, restored } = setup();
+  await source.start();
+  member.handlers.assigned([0, 1], true);
+  await member.deliver(0, [0, 1]);
+  sink.sends[0]!.ack();
+  await tick();
+  // Paused past its session: the group moved on without it, and gave it the same partitions when it came back.
+  void member.handlers.revoking();
+  await tick();
+  member.handlers.assigned([0, 1], false);
+  await tick();
+  await tick();
+  assert.deepEqual(dropped, [[0, 1]], 'what it held of them is dropped');
+  assert.deepEqual(
+    restored,
+    [
+      [0, 1],
+      [0, 1],
+    ],
+    'and restored from what was committed since',
+  );
+});
+
 test('an acknowledgement arriving after the partition moved away is never committed', async () => {
   const { member, sink, source } = setup({ revokeWaitMs: 1 });
   await source.start();
-  member.handlers.assigned([0]);
+  member.handlers.assigned([0], true);
   await member.deliver(0, [0, 1]);
   void member.handlers.revoking();
   await new Promise((resolve) => setTimeout(resolve, 5)); // the revocation gives up waiting
-  member.handlers.assigned([3]);
+  member.handlers.assigned([3], true);
   sink.sends[0]!.ack();
   await tick();
   await source.commit();
@@ -151,7 +175,7 @@ test('an acknowledgement arriving after the partition moved away is never commit
 test('a rebalance error from the heartbeat ends the batch without stopping the scorer', async () => {
   const { member, fatal, source, sink } = setup();
   await source.start();
-  member.handlers.assigned([0]);
+  member.handlers.assigned([0], true);
   member.heartbeatError = Object.assign(new Error('The group is rebalancing'), { type: 'REBALANCE_IN_PROGRESS' });
   await assert.rejects(member.deliver(0, [0, 1, 2, 3]), /rebalancing/);
   assert.equal(sink.sends.length, 1, 'the batch ended after its first chunk');
@@ -161,7 +185,7 @@ test('a rebalance error from the heartbeat ends the batch without stopping the s
 test('a failed send stops the scorer and nothing after it is committed', async () => {
   const { member, sink, fatal, source } = setup();
   await source.start();
-  member.handlers.assigned([0]);
+  member.handlers.assigned([0], true);
   await member.deliver(0, [0, 1, 2, 3]);
   sink.sends[0]!.fail(new Error('produce failed'));
   sink.sends[1]!.ack();
@@ -174,7 +198,7 @@ test('a failed send stops the scorer and nothing after it is committed', async (
 test('a failed commit is tried again at the next commit; a stale one is not', async () => {
   const { member, sink, source, commits } = setup();
   await source.start();
-  member.handlers.assigned([0]);
+  member.handlers.assigned([0], true);
   await member.deliver(0, [0, 1]);
   sink.sends[0]!.ack();
   await tick();
@@ -190,7 +214,7 @@ test('a failed commit is tried again at the next commit; a stale one is not', as
 test('close finishes the chunks in hand, commits them and leaves the group; a second close does nothing more', async () => {
   const { member, sink, source, dropped } = setup();
   await source.start();
-  member.handlers.assigned([4]);
+  member.handlers.assigned([4], true);
   await member.deliver(4, [7]);
   const closing = source.close();
   sink.sends[0]!.ack();
@@ -223,7 +247,7 @@ test('exactly-once: a chunk commits with its offset in a transaction; an abort r
   const { member, sink, commits, dropped, restored, source } = setup({ transactions: window });
   ref.source = source;
   await source.start();
-  member.handlers.assigned([0]);
+  member.handlers.assigned([0], true);
   await tick();
   assert.equal(member.rewinds, 1, 'fetching starts again once the gained partition is restored');
   await member.deliver(0, [0, 1, 2]);
