@@ -67,6 +67,15 @@ export async function runFaults(plan: readonly FaultStep[], deps: FaultRunnerDep
       failed = true;
       throw error;
     });
+  /** The instance `pick` chooses among those live, once one is (undefined when the run fails meanwhile). */
+  const liveVictim = async (pick: number): Promise<FaultSlot | undefined> => {
+    let live = slots.filter((s) => s.live);
+    while (live.length === 0 && !failed) {
+      await sleep(100);
+      live = slots.filter((s) => s.live);
+    }
+    return failed ? undefined : live[Math.min(live.length - 1, Math.floor(pick * live.length))];
+  };
   const kills = guard(
     (async () => {
       // A kill that had to wait for a live instance moves the later ones by as much: they keep their spacing
@@ -75,14 +84,9 @@ export async function runFaults(plan: readonly FaultStep[], deps: FaultRunnerDep
       for (const step of plan) {
         if (step.kind !== 'kill' || failed) continue;
         await untilDue(step, lateByMs);
-        let live = slots.filter((s) => s.live);
-        while (live.length === 0 && !failed) {
-          await sleep(100);
-          live = slots.filter((s) => s.live);
-        }
-        if (failed) break;
+        const victim = await liveVictim(step.pick);
+        if (victim === undefined) break;
         lateByMs = Math.max(lateByMs, Date.now() - startedAt - step.atMs);
-        const victim = live[Math.min(live.length - 1, Math.floor(step.pick * live.length))]!;
         record(`SIGKILL ${victim.name} (pid ${victim.pid}); restart in ${(step.restartAfterMs / 1000).toFixed(1)} s`);
         counts.kills++;
         killsAtMs.push(Date.now() - startedAt);
@@ -119,13 +123,8 @@ export async function runFaults(plan: readonly FaultStep[], deps: FaultRunnerDep
           }
           record(`broker answering again (${((Date.now() - began) / 1000).toFixed(1)} s to start)`);
         } else if (step.kind === 'freeze') {
-          let live = slots.filter((s) => s.live);
-          while (live.length === 0 && !failed) {
-            await sleep(100);
-            live = slots.filter((s) => s.live);
-          }
-          if (failed) break;
-          const victim = live[Math.min(live.length - 1, Math.floor(step.pick * live.length))]!;
+          const victim = await liveVictim(step.pick);
+          if (victim === undefined) break;
           record(`SIGSTOP ${victim.name} (pid ${victim.pid}) for ${(step.forMs / 1000).toFixed(1)} s`);
           counts.freezes++;
           try {
