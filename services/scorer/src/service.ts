@@ -307,7 +307,6 @@ export class ScorerService {
       this.#log,
       metrics,
     );
-    let window: TransactionWindow | undefined;
 
     const input = this.#groupMember(base, config.groupId, 'transactions consumer', false, config.groupInstanceId);
     input.consumer.on('consumer:group:join', () => (this.#consumerJoined = true));
@@ -333,7 +332,7 @@ export class ScorerService {
         sinkOptions,
       );
       const judge = new AbortJudge(FENCED_AGAIN_WITHIN_MS);
-      window = new TransactionWindow({
+      this.#window = new TransactionWindow({
         intervalMs: config.transaction.intervalMs,
         maxRecords: config.transaction.maxRecords,
         begin: () => txns.begin(),
@@ -351,7 +350,6 @@ export class ScorerService {
           this.#source?.aborted(error);
         },
       });
-      this.#window = window;
       // Closed after the source's last commit (closers run in reverse).
       this.#closers.push({ name: 'transactional producer', close: () => txns.close() });
       await txns.init();
@@ -371,7 +369,7 @@ export class ScorerService {
         nowMs,
         onFatal: (error) => this.#fail(error),
         state: changelog,
-        ...(window !== undefined ? { transactions: window } : {}),
+        ...(this.#window !== undefined ? { transactions: this.#window } : {}),
       },
     );
     this.#source = source;
