@@ -4,18 +4,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Consumer, Producer, compatibilityPartitioner } from '@platformatic/kafka';
+import { Producer, compatibilityPartitioner } from '@platformatic/kafka';
 import { startBroker, stopBroker } from '../../../infra/kafka/broker.ts';
 import { loadBrokerConfig } from '../../../infra/kafka/config.ts';
 import { ensureTopics } from '../../../infra/kafka/topics.ts';
 import { createSchemaCodecs } from '../../../schemas/src/codecs.ts';
 import { sampleTransaction } from '../../../schemas/test/fixtures.ts';
-import { testBrokers, uniqueTopic } from '../../../test-support/kafka.ts';
+import { testBrokers } from '../../../test-support/kafka.ts';
 import { loadConfig } from '../src/config.ts';
 import { baseClientOptions } from '../src/kafka/client-options.ts';
 import { createLogger } from '../src/observability/logger.ts';
 import { ScorerService } from '../src/service.ts';
-import { scorerTopicEnv } from './scorer-topics.ts';
+import { decisionsPerTransaction, scorerTopicEnv } from './scorer-topics.ts';
 
 const codecs = createSchemaCodecs();
 
@@ -118,23 +118,7 @@ test('a broker restart mid-stream: the scorer keeps running and every transactio
   t.diagnostic(`broker down and up again in ${Date.now() - downFor} ms`);
   await traffic;
 
-  const seen = new Map<string, number>();
-  const reader = new Consumer({
-    ...clients,
-    groupId: uniqueTopic('restart-reader'),
-    autocommit: false,
-    maxWaitTime: 200,
-  });
-  cleanups.push(() => reader.close(true));
-  const stream = await reader.consume({ topics: [topics.TOPIC_DECISIONS], mode: 'earliest', autocommit: false });
-  const deadline = setTimeout(() => void stream.close(), 90_000);
-  for await (const message of stream) {
-    const id = codecs.decision.decode(message.value).transactionId;
-    seen.set(id, (seen.get(id) ?? 0) + 1);
-    if (seen.size === total) break;
-  }
-  clearTimeout(deadline);
-  await stream.close();
+  const seen = await decisionsPerTransaction(clients, topics.TOPIC_DECISIONS, total);
 
   assert.equal(seen.size, total, 'every transaction has a decision');
   assert.equal(scorer.state, 'running');

@@ -1,5 +1,9 @@
+import { Consumer, type BaseOptions } from '@platformatic/kafka';
 import { ensureTopics } from '../../../infra/kafka/topics.ts';
+import { createSchemaCodecs } from '../../../schemas/src/codecs.ts';
 import { testBrokers, uniqueTopic } from '../../../test-support/kafka.ts';
+
+const codecs = createSchemaCodecs();
 
 /** Fresh topic names and group id for one scorer test, as the scorer's environment variables. */
 export function scorerTopicEnv(prefix: string) {
@@ -23,4 +27,37 @@ export async function createScorerTopics(env: ReturnType<typeof scorerTopicEnv>,
     { name: env.TOPIC_DECISIONS, partitions },
     { name: env.TOPIC_DLQ, partitions: 1 },
   ]);
+}
+
+/**
+ * Decisions per transaction id on `topic`, read committed from its start until `total` transactions have one or
+ * `timeoutMs` passes (a count above 1 is a transaction decided twice). Its reader is closed before it returns.
+ */
+export async function decisionsPerTransaction(
+  clients: BaseOptions,
+  topic: string,
+  total: number,
+  timeoutMs = 90_000,
+): Promise<Map<string, number>> {
+  const seen = new Map<string, number>();
+  const reader = new Consumer({
+    ...clients,
+    groupId: uniqueTopic('decisions-reader'),
+    autocommit: false,
+    maxWaitTime: 200,
+  });
+  try {
+    const stream = await reader.consume({ topics: [topic], mode: 'earliest', autocommit: false });
+    const timer = setTimeout(() => void stream.close(), timeoutMs);
+    for await (const message of stream) {
+      const id = codecs.decision.decode(message.value).transactionId;
+      seen.set(id, (seen.get(id) ?? 0) + 1);
+      if (seen.size === total) break;
+    }
+    clearTimeout(timer);
+    await stream.close();
+  } finally {
+    await reader.close(true);
+  }
+  return seen;
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Consumer, Producer, compatibilityPartitioner } from '@platformatic/kafka';
+import { Producer, compatibilityPartitioner } from '@platformatic/kafka';
 import { createSchemaCodecs } from '../../../schemas/src/codecs.ts';
 import { sampleTransaction } from '../../../schemas/test/fixtures.ts';
 import { testBrokers, uniqueTopic } from '../../../test-support/kafka.ts';
@@ -9,7 +9,7 @@ import { loadConfig } from '../src/config.ts';
 import { baseClientOptions } from '../src/kafka/client-options.ts';
 import { createLogger } from '../src/observability/logger.ts';
 import { ScorerService } from '../src/service.ts';
-import { createScorerTopics, scorerTopicEnv } from './scorer-topics.ts';
+import { createScorerTopics, decisionsPerTransaction, scorerTopicEnv } from './scorer-topics.ts';
 
 const codecs = createSchemaCodecs();
 
@@ -79,23 +79,7 @@ async function twins(t: TestContext, delivery: 'exactly-once' | 'at-least-once')
   while (sent < total) await send(Math.min(total, sent + 250));
 
   // Read committed: every transaction decided exactly once, by whoever held its partition when it committed.
-  const seen = new Map<string, number>();
-  const reader = new Consumer({
-    ...baseClientOptions(brokers, 'twins-reader'),
-    groupId: uniqueTopic('twins-reader'),
-    autocommit: false,
-    maxWaitTime: 200,
-  });
-  t.after(() => reader.close(true));
-  const stream = await reader.consume({ topics: [topics.TOPIC_DECISIONS], mode: 'earliest', autocommit: false });
-  const timer = setTimeout(() => void stream.close(), 90_000);
-  for await (const message of stream) {
-    const id = codecs.decision.decode(message.value).transactionId;
-    seen.set(id, (seen.get(id) ?? 0) + 1);
-    if (seen.size === total) break;
-  }
-  clearTimeout(timer);
-  await stream.close();
+  const seen = await decisionsPerTransaction(baseClientOptions(brokers, 'twins-reader'), topics.TOPIC_DECISIONS, total);
   assert.equal(seen.size, total, 'every transaction has a decision');
   const twice = [...seen.values()].filter((n) => n > 1).length;
   t.diagnostic(`decided more than once: ${twice}`);
