@@ -59,6 +59,16 @@ def _tree_digest(model: onnx.ModelProto) -> str:
     return hashlib.sha256(bare.SerializeToString()).hexdigest()
 
 
+def _agreement(diff: np.ndarray, features: np.ndarray) -> dict:
+    """How ONNX and LightGBM agree on these rows (|Δp| per row), and how many rows hold a NaN feature."""
+    return {
+        "rows": len(diff),
+        "max_abs_diff": float(diff.max()),
+        "rows_over_1e-5": int((diff > 1e-5).sum()),
+        "rows_with_nan": int(np.isnan(features).any(axis=1).sum()),
+    }
+
+
 def run_mix(
     name: str,
     ds: Dataset,
@@ -174,20 +184,10 @@ def run_mix(
             "decline": alert_metrics(y_test, scores, thresholds.decline),
             "scenarios": scenario_metrics(test_frame, scores, thresholds.review, thresholds.decline),
         },
-        "onnx_vs_native": {
-            "rows": len(diff),
-            "max_abs_diff": float(diff.max()),
-            "rows_over_1e-5": int((diff > 1e-5).sum()),
-            "rows_with_nan": int(np.isnan(ds.features[test.assess]).any(axis=1).sum()),
-        },
-        "onnx_vs_native_augment": None
-        if absent_diff is None
-        else {
-            "rows": len(absent_diff),
-            "max_abs_diff": float(absent_diff.max()),
-            "rows_over_1e-5": int((absent_diff > 1e-5).sum()),
-            "rows_with_nan": int(np.isnan(augment.features[test.assess]).any(axis=1).sum()),
-        },
+        "onnx_vs_native": _agreement(diff, ds.features[test.assess]),
+        "onnx_vs_native_augment": (
+            None if absent_diff is None else _agreement(absent_diff, augment.features[test.assess])
+        ),
         "model_version": version,
         "trees": booster.num_trees(),
         "augmented_with": None
